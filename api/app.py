@@ -1,0 +1,53 @@
+"""Flask application factory: one engine per app, blueprints under /api/v1."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, redirect
+
+from api.problems import ProblemApi, register_engine_errors
+from api.routes import auth, definitions, instances, tasks
+from engine.config import Settings
+from engine.workflow_engine import WorkflowEngine
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, engine: WorkflowEngine | None = None) -> Flask:
+    settings = settings or (engine.settings if engine else Settings.from_env())
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="mtcflow",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_REDOC_PATH="redoc",
+        MAX_CONTENT_LENGTH=settings.max_bytes + 256 * 1024,
+        JSON_AS_ASCII=False,
+        SECRET_KEY=settings.secret_key or "embedded-demo-only",
+    )
+    app.json.ensure_ascii = False
+    app.extensions["mtcflow"] = engine or WorkflowEngine(settings)
+
+    api = ProblemApi(app, spec_kwargs={
+        "info": {"description": "BPMN engine for metrology technical committees (计量技术委员会) and their "
+                                "specifications: definitions, instances, tasks, history."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    })
+    for module in (auth, definitions, instances, tasks):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    register_engine_errors(app)
+
+    @app.get("/")
+    def index():
+        return redirect(f"{API_PREFIX}/docs")
+
+    @app.get("/healthz")
+    def health():
+        return {"status": "ok"}
+
+    logging.getLogger("mtcflow").setLevel(logging.INFO)
+    return app

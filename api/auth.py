@@ -1,0 +1,51 @@
+"""Bearer-token authentication: resolve the caller once per request into an engine ``Actor``."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, request
+
+from engine import users
+from engine.actors import Actor
+from engine.errors import Forbidden, Unauthorized
+from engine.workflow_engine import WorkflowEngine
+
+BEARER = [{"bearerAuth": []}]
+
+
+def engine() -> WorkflowEngine:
+    return current_app.extensions["mtcflow"]
+
+
+def current_actor() -> Actor:
+    return g.actor
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/token.")
+    return token.strip()
+
+
+def authenticated(blp, *roles: str):
+    """Require a valid token (and, if given, one of ``roles``); documents the security scheme."""
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            token = _bearer_token()
+            with engine().db.transaction() as session:
+                user = users.user_for_token(session, token)
+                g.actor = users.actor_for(session, user)
+            if roles and not any(g.actor.has_role(r) for r in roles):
+                raise Forbidden(f"This action needs one of the roles: {', '.join(roles)}.", rule="role")
+            return view(*args, **kwargs)
+        return blp.doc(security=BEARER)(wrapper)
+    return decorator
+
+
+def require_writer(actor: Actor) -> None:
+    """Auditors read everything and change nothing."""
+    if actor.roles and actor.roles <= {"auditor"}:
+        raise Forbidden("Auditors have read-only access.", rule="auditor-read-only")

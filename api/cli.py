@@ -1,0 +1,159 @@
+"""The ``mtcflow`` command: serve, quickstart, db upgrade, deploy, users."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine import users
+from engine.actors import Grant
+from engine.config import Settings
+from engine.errors import EngineError
+from engine.workflow_engine import WorkflowEngine
+
+DEMO_PASSWORD = "mtcflow-demo"
+DEMO_ROLES = {
+    "authority": "批准机关（市场监管总局计量司）",
+    "chair": "主任委员",
+    "vice_chair": "副主任委员",
+    "secretary_general": "秘书长",
+    "secretariat": "秘书处",
+    "member": "委员",
+    "corresponding_member": "通讯单位成员",
+    "drafter": "起草人",
+    "chief_reviewer": "主审人",
+    "observer": "社会专家、群众代表",
+    "auditor": "监督审计人员",
+    "process_admin": "流程管理员",
+}
+
+
+def _engine() -> WorkflowEngine:
+    return WorkflowEngine(Settings.from_env())
+
+
+def _fail(err: EngineError) -> None:
+    click.secho(f"error: {err.detail}", fg="red", err=True)
+    for item in err.errors or []:
+        click.secho(f"  - {item}", fg="red", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """mtcflow — BPMN engine for metrology technical committees (计量技术委员会)."""
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to MTCFLOW_DATABASE_URL (SQLite file under ./var by default)."""
+    eng = _engine()
+    eng.migrate()
+    click.echo(f"database at head: {eng.settings.database_url}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def deploy(paths: tuple[Path, ...]) -> None:
+    """Deploy BPMN files (together, so call activities may cross them)."""
+    eng = _engine()
+    eng.migrate()
+    try:
+        for key, version, created in eng.deploy_files(list(paths), actor="cli"):
+            click.echo(f"{key} v{version} {'deployed' if created else 'unchanged (identical content)'}")
+    except EngineError as err:
+        _fail(err)
+
+
+@main.group("users")
+def users_group() -> None:
+    """User administration."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option("--password", required=True, help="at least 8 characters")
+@click.option("--role", "roles", multiple=True, help="ROLE or ROLE:SCOPE, e.g. secretariat:committee/MTC-12")
+@click.option("--display-name", default=None)
+def users_create(name: str, password: str, roles: tuple[str, ...], display_name: str | None) -> None:
+    """Create a user with role assignments."""
+    eng = _engine()
+    eng.migrate()
+    try:
+        grants = [Grant.parse(r) for r in roles]
+        with eng.db.transaction() as session:
+            users.create_user(session, name, password, grants, display_name=display_name, actor="cli",
+                              reason="created from the command line")
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from err
+    except EngineError as err:
+        _fail(err)
+    click.echo(f"user {name} created with roles: {', '.join(roles) or '(none)'}")
+
+
+def _prepare(eng: WorkflowEngine) -> None:
+    click.echo(f"database: {eng.settings.database_url}")
+    eng.migrate()
+    for key, version, created in eng.deploy_bundled():
+        click.echo(f"  process {key} v{version}{' (new)' if created else ''}")
+
+
+def ensure_demo_users(eng: WorkflowEngine) -> list[tuple[str, str]]:
+    created = []
+    with eng.db.transaction() as session:
+        for role, label in DEMO_ROLES.items():
+            try:
+                users.get_user(session, role)
+            except EngineError:
+                users.create_user(session, role, DEMO_PASSWORD, [Grant(role)], display_name=f"演示·{label}",
+                                  actor="quickstart", reason="embedded demo account")
+                created.append((role, label))
+    return created
+
+
+def _run(eng: WorkflowEngine, host: str, port: int) -> None:
+    from api.app import create_app
+
+    app = create_app(engine=eng)
+    click.echo(f"mtcflow on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Migrate, deploy the bundled processes and serve the API."""
+    eng = _engine()
+    try:
+        _prepare(eng)
+    except EngineError as err:
+        _fail(err)
+    _run(eng, host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def quickstart(host: str, port: int) -> None:
+    """The embedded demo: serve plus one demo account per role (password: mtcflow-demo)."""
+    eng = _engine()
+    try:
+        _prepare(eng)
+        ensure_demo_users(eng)
+    except EngineError as err:
+        _fail(err)
+    click.echo(f"demo accounts (password '{DEMO_PASSWORD}'):")
+    for role, label in DEMO_ROLES.items():
+        click.echo(f"  {role:22s} {label}")
+    _run(eng, host, port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Every error leaves as ``application/problem+json``; engine exceptions map to statuses here only."""
+from __future__ import annotations
+
+import http
+import logging
+
+from flask import Response, json
+from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engine.errors import EngineError
+
+log = logging.getLogger("mtcflow.api")
+PROBLEM = "application/problem+json"
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Raw()
+    rule = fields.String()
+
+
+def problem_response(status: int, detail: str, title: str | None = None, errors=None,
+                     headers: dict | None = None, **extra) -> Response:
+    body = {"type": "about:blank", "title": title or http.HTTPStatus(status).phrase, "status": status,
+            "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _describe_validation(errors) -> str:
+    if isinstance(errors, dict):
+        parts = []
+        for location, fields_ in errors.items():
+            if isinstance(fields_, dict):
+                parts.extend(f"{name}: {'; '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                             for name, msgs in fields_.items())
+            else:
+                parts.append(f"{location}: {fields_}")
+        if parts:
+            return "Invalid request: " + ", ".join(parts)
+    return "The request is invalid."
+
+
+class ProblemApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or data.get("messages")
+        headers = dict(data.get("headers") or {})
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            headers["Allow"] = ", ".join(error.valid_methods)
+        if isinstance(error, InternalServerError):
+            log.exception("unhandled error", exc_info=getattr(error, "original_exception", None))
+            return problem_response(500, "An internal error occurred; it has been logged.")
+        if error.code == 400 and not errors:
+            detail = "The request body is not valid JSON." if "JSON" in (error.description or "") \
+                else (error.description or "Bad request.")
+            return problem_response(400, detail, headers=headers)
+        detail = data.get("message") or (_describe_validation(errors) if errors else error.description)
+        return problem_response(error.code, detail, errors=errors, headers=headers)
+
+    def _register_responses(self):
+        """Document error responses as problem+json (overrides a private flask-smorest hook)."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def register_engine_errors(app) -> None:
+    @app.errorhandler(EngineError)
+    def _engine_error(err: EngineError):
+        extra = dict(err.extra)
+        return problem_response(err.status, err.detail, title=err.title, errors=err.errors, **extra)

@@ -1,0 +1,178 @@
+"""Request and response shapes; the OpenAPI document is generated from these."""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class PageArgs(Strict):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+def page_of(item_schema):
+    class Page(Schema):
+        items = fields.List(fields.Nested(item_schema))
+        total = fields.Integer()
+        page = fields.Integer()
+        per_page = fields.Integer()
+    Page.__name__ = f"{item_schema.__name__.removesuffix('Schema')}PageSchema"
+    return Page
+
+
+# ----- auth ------------------------------------------------------------------------------------
+class TokenRequest(Strict):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class TokenResponse(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class GrantSchema(Schema):
+    role = fields.String()
+    scope = fields.String(allow_none=True)
+
+
+class MeSchema(Schema):
+    username = fields.String()
+    display_name = fields.String(allow_none=True)
+    roles = fields.List(fields.Nested(GrantSchema))
+
+
+# ----- definitions -----------------------------------------------------------------------------
+class DefinitionSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    sha256 = fields.String()
+    filename = fields.String(allow_none=True)
+    deployed_at = fields.DateTime()
+    deployed_by = fields.String(allow_none=True)
+    created = fields.Boolean(metadata={"description": "false when identical content was already deployed"})
+
+
+class DefinitionListArgs(PageArgs):
+    key = fields.String(validate=validate.Length(max=200))
+
+
+class DefinitionVersionsSchema(Schema):
+    key = fields.String()
+    versions = fields.List(fields.Nested(DefinitionSchema))
+
+
+class ValidationProblem(Schema):
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+    line = fields.Integer(allow_none=True)
+
+
+class ValidationResult(Schema):
+    valid = fields.Boolean()
+    processes = fields.List(fields.String())
+    errors = fields.List(fields.Nested(ValidationProblem))
+
+
+# ----- tasks -----------------------------------------------------------------------------------
+class TaskSchema(Schema):
+    id = fields.String()
+    instance_id = fields.String()
+    process_key = fields.String()
+    element_id = fields.String()
+    name = fields.String(allow_none=True)
+    lane = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    scope = fields.Dict(allow_none=True)
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    form = fields.Dict(allow_none=True)
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+
+
+class TaskListArgs(PageArgs):
+    mine = fields.Boolean(load_default=False, metadata={"description": "only tasks assigned to me"})
+    claimable = fields.Boolean(load_default=False, metadata={"description": "unassigned tasks my roles may take"})
+    state = fields.String(validate=validate.OneOf(["ready", "claimed", "open", "completed", "cancelled"]))
+    process_key = fields.String(validate=validate.Length(max=200))
+    instance_id = fields.String(validate=validate.Length(max=36))
+    committee = fields.String(validate=validate.Length(max=100))
+    specification = fields.String(validate=validate.Length(max=100))
+    due_before = fields.DateTime()
+    overdue = fields.Boolean()
+
+
+class CompleteRequest(Strict):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class AssignRequest(Strict):
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=150))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+# ----- instances -------------------------------------------------------------------------------
+class TimerSchema(Schema):
+    id = fields.Integer()
+    element_id = fields.String()
+    name = fields.String(allow_none=True)
+    due_at = fields.DateTime()
+    kind = fields.String()
+
+
+class InstanceSchema(Schema):
+    id = fields.String()
+    process_key = fields.String()
+    version = fields.Integer()
+    business_key = fields.String(allow_none=True)
+    state = fields.String()
+    error = fields.String(allow_none=True)
+    scope = fields.Dict()
+    tasks = fields.List(fields.Nested(TaskSchema))
+    timers = fields.List(fields.Nested(TimerSchema))
+    data = fields.Dict(allow_none=True)
+    started_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class StartRequest(Strict):
+    process_key = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    version = fields.Integer(validate=validate.Range(min=1))
+    business_key = fields.String(validate=validate.Length(max=200), allow_none=True)
+    variables = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class InstanceListArgs(PageArgs):
+    process_key = fields.String(validate=validate.Length(max=200))
+    state = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "cancelled", "error"]))
+    business_key = fields.String(validate=validate.Length(max=200))
+    committee = fields.String(validate=validate.Length(max=100))
+    specification = fields.String(validate=validate.Length(max=100))
+
+
+class CancelRequest(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class MessageRequest(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    instance_id = fields.String(validate=validate.Length(max=36))
+    business_key = fields.String(validate=validate.Length(max=200))
+    process_key = fields.String(validate=validate.Length(max=200))
+    payload = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class MessageResult(Schema):
+    delivered = fields.List(fields.String())

@@ -1,0 +1,54 @@
+"""Shape stored rows into the payloads of the API contract."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.forms import FormRegistry
+from engine.models import Definition, Instance, Task, Timer
+
+
+def paginate(session: Session, query, page: int, per_page: int) -> tuple[list, int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return items, total
+
+
+def page_payload(items: list, total: int, page: int, per_page: int) -> dict:
+    return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+
+def definition_view(d: Definition, created: bool | None = None) -> dict:
+    view = {"key": d.key, "version": d.version, "name": d.name, "sha256": d.sha256, "filename": d.filename,
+            "deployed_at": d.deployed_at, "deployed_by": d.deployed_by}
+    if created is not None:
+        view["created"] = created
+    return view
+
+
+def task_view(t: Task, forms: FormRegistry | None = None) -> dict:
+    view = {"id": t.id, "instance_id": t.instance_id, "process_key": t.process_key, "element_id": t.element_id,
+            "name": t.name, "lane": t.lane, "role": t.role,
+            "scope": {"committee": t.committee, "specification": t.specification},
+            "state": t.state, "assignee": t.assignee, "due_at": t.due_at, "form_key": t.form_key,
+            "created_at": t.created_at, "completed_at": t.completed_at, "completed_by": t.completed_by}
+    if forms is not None:
+        view["form"] = forms.get(t.form_key)
+    return view
+
+
+def timer_view(t: Timer) -> dict:
+    return {"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at, "kind": t.kind}
+
+
+def instance_view(session: Session, i: Instance, data: dict | None = None) -> dict:
+    tasks = session.scalars(select(Task).where(Task.instance_id == i.id, Task.state.in_(("ready", "claimed")))
+                            .order_by(Task.created_at, Task.id))
+    timers = session.scalars(select(Timer).where(Timer.instance_id == i.id, Timer.state == "waiting")
+                             .order_by(Timer.due_at))
+    return {"id": i.id, "process_key": i.process_key, "version": i.process_version,
+            "business_key": i.business_key, "state": i.state, "error": i.error,
+            "scope": {"committee": i.committee, "specification": i.specification, "level": i.level},
+            "tasks": [task_view(t) for t in tasks], "timers": [timer_view(t) for t in timers],
+            "data": data, "started_by": i.started_by, "created_at": i.created_at, "updated_at": i.updated_at,
+            "ended_at": i.ended_at}

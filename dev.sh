@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine with Python 3.11+:
+#   ./dev.sh run    set up .venv, migrate a SQLite file, deploy processes/, create demo accounts, serve :5000
+#   ./dev.sh test   set up .venv with the test extras and run the whole suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY=${PYTHON:-}
+if [ -z "$PY" ]; then
+  for candidate in python3.11 python3.12 python3.13 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      PY=$candidate; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "mtcflow needs Python 3.11 or newer" >&2; exit 1; }
+
+setup() {
+  local extras=$1 stamp=".venv/.installed-$1"
+  if [ ! -x .venv/bin/python ]; then
+    echo "» creating .venv with $PY"
+    "$PY" -m venv .venv
+  fi
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "» installing mtcflow ($extras)"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[$extras]"
+    touch "$stamp"
+  fi
+}
+
+cmd=${1:-run}
+shift || true
+case "$cmd" in
+  run)
+    setup test
+    exec .venv/bin/mtcflow quickstart "$@"
+    ;;
+  test)
+    setup test
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh run|test [args…]" >&2; exit 2
+    ;;
+esac

@@ -1,0 +1,39 @@
+"""Settings read once from the environment, so tests can build their own."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{Path.cwd() / 'var' / 'mtcflow.db'}"
+    processes_dir: Path = ROOT / "processes"
+    forms_dir: Path = ROOT / "forms"
+    extra_forms_dirs: tuple[Path, ...] = ()
+    token_ttl_seconds: int = 8 * 3600
+    max_bytes: int = 2 * 1024 * 1024
+    script_time_limit: float = 1.0
+    script_max_steps: int = 100_000
+    secret_key: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        env = os.environ
+        values: dict = {}
+        if "MTCFLOW_DATABASE_URL" in env:
+            values["database_url"] = env["MTCFLOW_DATABASE_URL"]
+        if "MTCFLOW_PROCESSES_DIR" in env:
+            values["processes_dir"] = Path(env["MTCFLOW_PROCESSES_DIR"])
+        if "MTCFLOW_FORMS_DIR" in env:
+            values["forms_dir"] = Path(env["MTCFLOW_FORMS_DIR"])
+        if "MTCFLOW_TOKEN_TTL" in env:
+            values["token_ttl_seconds"] = int(env["MTCFLOW_TOKEN_TTL"])
+        if "MTCFLOW_SECRET_KEY" in env:
+            values["secret_key"] = env["MTCFLOW_SECRET_KEY"]
+        values.update(overrides)
+        return cls(**values)
