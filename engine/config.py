@@ -19,6 +19,8 @@ class Settings:
     script_time_limit: float = 1.0
     script_max_steps: int = 100_000
     secret_key: str | None = None
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import migrate
+from . import migrate, users
 from .config import Settings
 from .db import Database
 from .definitions import DefinitionStore, deploy_directory_files
@@ -16,6 +16,7 @@ class WorkflowEngine:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.db = Database(settings.database_url)
+        users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
         self.definitions = DefinitionStore(settings.max_bytes)
         self.runtime = Runtime(self.definitions, self.forms,

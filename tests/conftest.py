@@ -81,7 +81,8 @@ def clock():
 
 def make_engine(url: str) -> WorkflowEngine:
     return WorkflowEngine(Settings(database_url=url, processes_dir=ROOT / "processes",
-                                   extra_forms_dirs=(FIXTURES / "forms",), script_time_limit=0.5))
+                                   extra_forms_dirs=(FIXTURES / "forms",), script_time_limit=0.5,
+                                   argon2_time_cost=1, argon2_memory_kib=1024))
 
 
 @pytest.fixture
@@ -156,3 +157,13 @@ def login(app, engine):
 @pytest.fixture
 def admin(login):
     return login("admin", "process_admin")
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in reasons.items():
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
