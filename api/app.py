@@ -6,7 +6,7 @@ import logging
 from flask import Flask, redirect
 
 from api.problems import ProblemApi, register_engine_errors
-from api.routes import auth, definitions, instances, tasks
+from api.routes import auth, definitions, history, instances, tasks
 from engine.config import Settings
 from engine.workflow_engine import WorkflowEngine
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
                                 "specifications: definitions, instances, tasks, history."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
-    for module in (auth, definitions, instances, tasks):
+    for module in (auth, definitions, instances, tasks, history):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     register_engine_errors(app)
 

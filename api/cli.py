@@ -155,5 +155,9 @@ def quickstart(host: str, port: int) -> None:
     _run(eng, host, port)
 
 
+from api.cli_audit import audit_group  # noqa: E402
+
+main.add_command(audit_group)
+
 if __name__ == "__main__":
     main()

@@ -176,3 +176,73 @@ class MessageRequest(Strict):
 
 class MessageResult(Schema):
     delivered = fields.List(fields.String())
+
+
+# ----- history and audit -----------------------------------------------------------------------
+class EventSchema(Schema):
+    seq = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+    type = fields.String()
+    process_key = fields.String(allow_none=True)
+    process_version = fields.Integer(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    data = fields.Raw(allow_none=True)
+    state_sha256 = fields.String(allow_none=True)
+    hash = fields.String()
+    prev_hash = fields.String()
+
+
+class HistoryArgs(PageArgs):
+    type = fields.String(validate=validate.Length(max=50), metadata={"description": "only events of this type"})
+
+
+class ReplayArgs(Strict):
+    step = fields.Integer(validate=validate.Range(min=1), metadata={"description": "default: the last step"})
+
+
+class ReplayTaskSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    name = fields.String(allow_none=True)
+    lane = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+
+
+class ReplaySchema(Schema):
+    instance_id = fields.String()
+    step = fields.Integer()
+    steps = fields.Integer()
+    event = fields.Dict()
+    state = fields.String()
+    process_key = fields.String()
+    version = fields.Integer()
+    state_sha256 = fields.String()
+    completed = fields.List(fields.Nested(ReplayTaskSchema))
+    active = fields.List(fields.Nested(ReplayTaskSchema))
+    waiting = fields.List(fields.Nested(ReplayTaskSchema))
+    data = fields.Dict()
+
+
+class VerifyArgs(Strict):
+    instance_id = fields.String(validate=validate.Length(max=36))
+
+
+class VerifySchema(Schema):
+    ok = fields.Boolean()
+    checked = fields.Integer()
+    breaks = fields.Integer()
+    first_broken = fields.Dict()
+
+
+class ExportArgs(Strict):
+    format = fields.String(load_default="jsonl", validate=validate.OneOf(["jsonl", "csv"]))
+
+
+class AnchorSchema(Schema):
+    id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(allow_none=True)
+    heads = fields.Integer()
+    hash = fields.String(allow_none=True)

@@ -1,54 +1,120 @@
-"""Append-only, hash-chained event log written in the same transaction as the change it records."""
+"""Append-only, hash-chained event log written in the same transaction as the change it records.
+
+Instance events are buffered during an action and appended when its state is stored, so every
+event carries the content hash of the workflow state it led to (what replay reads). The chain head
+is kept on the instance row, so appending never reads the log and costs the same at any age.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import clock
-from .models import Event
+from .models import Event, Instance, StateSnapshot
 
 GLOBAL_STREAM = "global"
 GENESIS = "0" * 64
+_PENDING = "mtcflow.pending_events"
 
 
-def canonical(event: Event) -> str:
-    """The exact bytes a hash covers; any change to a stored field changes it."""
-    return json.dumps({
-        "stream": event.stream, "seq": event.seq, "at": _iso(event.at), "actor": event.actor,
-        "type": event.type, "process_key": event.process_key, "process_version": event.process_version,
-        "element_id": event.element_id, "task_id": event.task_id, "data": event.data,
-        "prev_hash": event.prev_hash,
-    }, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+HASHED_FIELDS = ("stream", "seq", "at", "actor", "type", "process_key", "process_version", "element_id",
+                 "task_id", "data", "state_sha256", "prev_hash")
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
 
 
-def compute_hash(event: Event) -> str:
-    return hashlib.sha256(canonical(event).encode("utf-8")).hexdigest()
+def canonical_values(values: tuple) -> str:
+    """The exact text a hash covers, from the values of HASHED_FIELDS in that order."""
+    items = dict(zip(HASHED_FIELDS, values, strict=True))
+    items["at"] = _iso(items["at"])
+    return _encode(items)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+def canonical(fields: dict) -> str:
+    return canonical_values(tuple(fields[name] for name in HASHED_FIELDS))
 
 
-def _head(session: Session, stream: str) -> tuple[int, str]:
+def compute_hash(fields: dict) -> str:
+    return hashlib.sha256(canonical(fields).encode("utf-8")).hexdigest()
+
+
+def hash_values(values: tuple) -> str:
+    return hashlib.sha256(canonical_values(values).encode("utf-8")).hexdigest()
+
+
+def _iso(moment: datetime | str) -> str:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    elif moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
+
+
+def _build(stream: str, seq: int, prev: str, type_: str, state_sha256: str | None, **fields) -> Event:
+    values = {"stream": stream, "seq": seq, "at": clock.now().astimezone(UTC), "type": type_,
+              "prev_hash": prev, "state_sha256": state_sha256, "actor": None, "process_key": None,
+              "process_version": None, "element_id": None, "task_id": None, "data": None}
+    values.update(fields)
+    values["hash"] = compute_hash(values)
+    return Event(**values)
+
+
+def append(session: Session, stream: str, type_: str, **fields) -> Event:
+    """Append one event to a stream without an instance row (``global``); a concurrent append loses on
+    the unique (stream, seq) constraint instead of forking the chain."""
     row = session.execute(select(Event.seq, Event.hash).where(Event.stream == stream)
                           .order_by(Event.seq.desc()).limit(1)).first()
-    return (row.seq, row.hash) if row else (0, GENESIS)
-
-
-def append(session: Session, stream: str, type_: str, *, actor: str | None = None,
-           process_key: str | None = None, process_version: int | None = None,
-           element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> Event:
-    """Append one event at the head of ``stream``; a concurrent append to the same stream loses on the
-    unique (stream, seq) constraint instead of forking the chain."""
-    seq, prev = _head(session, stream)
-    event = Event(stream=stream, seq=seq + 1, at=clock.now().astimezone(UTC), actor=actor, type=type_,
-                  process_key=process_key, process_version=process_version, element_id=element_id,
-                  task_id=task_id, data=data, prev_hash=prev)
-    event.hash = compute_hash(event)
+    seq, prev = (row.seq, row.hash) if row else (0, GENESIS)
+    event = _build(stream, seq + 1, prev, type_, None, **fields)
     session.add(event)
     session.flush()
     return event
+
+
+def record(session: Session, instance: Instance, type_: str, **fields) -> None:
+    """Buffer an instance event until the action stores its state (or the transaction commits)."""
+    pending = session.info.setdefault(_PENDING, {})
+    pending.setdefault(instance.id, (instance, []))[1].append((type_, fields))
+
+
+def store_state(session: Session, instance: Instance, body: str) -> str:
+    """Keep the workflow state by content hash and append the buffered events pointing at it."""
+    sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    if session.get(StateSnapshot, sha) is None:
+        session.add(StateSnapshot(sha256=sha, instance_id=instance.id, body=body))
+    flush(session, instance, sha)
+    return sha
+
+
+def flush(session: Session, instance: Instance, state_sha256: str | None = None) -> None:
+    entry = session.info.get(_PENDING, {}).pop(instance.id, None)
+    if not entry:
+        return
+    seq, prev = instance.event_count or 0, instance.head_hash or GENESIS
+    for type_, fields in entry[1]:
+        seq += 1
+        event = _build(instance.id, seq, prev, type_, state_sha256, **fields)
+        session.add(event)
+        prev = event.hash
+    instance.event_count, instance.head_hash = seq, prev
+    session.flush()
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _flush_pending(session: Session) -> None:
+    """Nothing buffered is ever dropped: actions that store no state (claim, assign) flush here."""
+    for instance, _events in list(session.info.get(_PENDING, {}).values()):
+        latest = session.scalar(select(Event.state_sha256).where(Event.stream == instance.id,
+                                                                 Event.seq == instance.event_count))
+        flush(session, instance, latest)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)

@@ -89,6 +89,8 @@ class Instance(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now)
     ended_at: Mapped[datetime | None] = mapped_column()
+    event_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    head_hash: Mapped[str | None] = mapped_column(String(64))
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -195,5 +197,42 @@ class Event(Base):
     element_id: Mapped[str | None] = mapped_column(String(200))
     task_id: Mapped[str | None] = mapped_column(String(36))
     data: Mapped[dict | None] = mapped_column(JSON)
+    state_sha256: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class StateSnapshot(Base):
+    """Workflow states by content hash: what replay reads, so it never depends on today's definition."""
+
+    __tablename__ = "state_snapshots"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class AuditAnchor(Base):
+    """A signed-off set of chain heads; deleting a whole chain or its newest events breaks an anchor."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    heads: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AnchorHead(Base):
+    __tablename__ = "anchor_heads"
+    __table_args__ = (Index("ix_anchor_heads_stream", "stream", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    anchor_id: Mapped[int] = mapped_column(ForeignKey("audit_anchors.id"), index=True)
+    stream: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+

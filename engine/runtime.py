@@ -230,7 +230,7 @@ class Runtime:
         self._sync_timers(session, instance, workflow, actor)
         if instance.state not in ENDED_STATES + ("error",):
             instance.state = "running" if ready else "waiting"
-        session.flush()
+        history.store_state(session, instance, instance.workflow)
 
     def _sync_tasks(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                     definition: Definition, actor: Actor) -> int:
@@ -279,7 +279,7 @@ class Runtime:
 
     def _record(self, session: Session, instance: Instance, type_: str, actor: Actor, *, task: Task | None = None,
                 element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> None:
-        history.append(session, instance.id, type_, actor=actor.username, process_key=instance.process_key,
+        history.record(session, instance, type_, actor=actor.username, process_key=instance.process_key,
                        process_version=instance.process_version,
                        element_id=task.element_id if task else element_id,
                        task_id=task.id if task else task_id, data=data)

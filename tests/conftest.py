@@ -86,8 +86,40 @@ def make_engine(url: str) -> WorkflowEngine:
 
 
 @pytest.fixture
-def engine(db_url, clock):
+def engine(request, db_url, clock):
+    """The engine under test; afterwards every instance must replay to its stored state and every chain
+    must verify (tests that tamper with the log opt out with ``@pytest.mark.tamper``)."""
     eng = make_engine(db_url)
+    yield eng
+    if request.node.get_closest_marker("tamper") is None and not _failed(request):
+        from tests.replay_check import assert_all_consistent
+
+        assert_all_consistent(eng)
+    eng.close()
+
+
+def _failed(request) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is not None and report.failed
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report
+    return report
+
+
+@pytest.fixture(scope="module")
+def sqlite_engine(tmp_path_factory, sqlite_template):
+    """One SQLite engine shared by a module's examples (property tests create many instances)."""
+    from tests.fixture_sets import BPMN_FILES_FOR_PROPERTY
+
+    path = tmp_path_factory.mktemp("shared") / "shared.db"
+    shutil.copy(sqlite_template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    eng.deploy_files([BPMN / name for name in BPMN_FILES_FOR_PROPERTY])
     yield eng
     eng.close()
 

@@ -1,0 +1,109 @@
+"""Replay to any step of a 1,000-event instance, and verification speed over many events.
+
+    .venv/bin/python -m bench.history [--events 1000000] [--postgres URL]
+
+Prints figures; asserts nothing about time. The bulk chains are valid chains written directly (the
+engine would need ~20 minutes to produce a million events); the replayed instance is a real one.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from bench.lifecycle import ACTOR, QUICK, open_task
+from engine import audit, migrate, replay
+from engine.config import Settings
+from engine.history import GENESIS, compute_hash
+from engine.models import Event, Instance
+from engine.workflow_engine import WorkflowEngine
+
+
+def real_instance(eng: WorkflowEngine, events: int = 1000) -> str:
+    with eng.db.transaction() as session:
+        instance_id = eng.runtime.start(session, ACTOR, "quick").id
+    task_id = open_task(eng, instance_id)
+    for _ in range((events - 2) // 2):
+        with eng.db.transaction() as session:
+            eng.runtime.claim(session, ACTOR, task_id)
+        with eng.db.transaction() as session:
+            eng.runtime.unclaim(session, ACTOR, task_id)
+    return instance_id
+
+
+def replay_timings(eng: WorkflowEngine, instance_id: str, samples: int = 50) -> list[float]:
+    with eng.db.transaction() as session:
+        last = session.get(Instance, instance_id).event_count
+    timings = []
+    for _ in range(samples):
+        step = random.randint(1, last)
+        began = time.perf_counter()
+        with eng.db.transaction() as session:
+            replay.replay(session, eng.definitions, instance_id, step)
+        timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
+def bulk_chains(eng: WorkflowEngine, total: int, per_stream: int = 1000) -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    streams = total // per_stream
+    for s in range(streams):
+        stream = str(uuid.uuid4())
+        rows, prev = [], GENESIS
+        for seq in range(1, per_stream + 1):
+            fields = {"stream": stream, "seq": seq, "at": at, "actor": "bench", "type": "task_claimed",
+                      "process_key": "quick", "process_version": 1, "element_id": "first", "task_id": stream,
+                      "data": {"n": seq}, "state_sha256": None, "prev_hash": prev}
+            fields["hash"] = compute_hash(fields)
+            prev = fields["hash"]
+            rows.append(fields)
+        with eng.db.transaction() as session:
+            session.execute(insert(Instance).values(
+                id=stream, definition_id=1, process_key="quick", process_version=1, state="completed",
+                workflow="{}", created_at=at, updated_at=at, event_count=per_stream, head_hash=prev))
+            session.execute(insert(Event), rows)
+        if (s + 1) % max(1, streams // 10) == 0:
+            print(f"  wrote {(s + 1) * per_stream:,} events", flush=True)
+
+
+def measure(label: str, url: str, events: int) -> None:
+    migrate.upgrade(url)
+    eng = WorkflowEngine(Settings(database_url=url))
+    eng.deploy_files([QUICK], actor="bench")
+    instance_id = real_instance(eng)
+    timings = replay_timings(eng, instance_id)
+    print(f"{label}: replay to a random step of a 1,000-event instance: p50 {statistics.median(timings):.1f} ms, "
+          f"p99 {sorted(timings)[int(len(timings) * 0.99) - 1]:.1f} ms, max {max(timings):.1f} ms "
+          f"(target ≤ 100 ms)")
+    print(f"{label}: writing {events:,} chained events …", flush=True)
+    bulk_chains(eng, events)
+    began = time.perf_counter()
+    with eng.db.transaction() as session:
+        result = audit.verify(session)
+    elapsed = time.perf_counter() - began
+    assert result["ok"], result
+    print(f"{label}: verified {result['checked']:,} events in {elapsed:.1f} s = "
+          f"{result['checked'] / elapsed:,.0f} events/s (target ≥ 50,000/s)")
+    eng.close()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--postgres", help="also measure on this PostgreSQL URL (an empty database)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        measure("SQLite", f"sqlite:///{Path(tmp) / 'history.db'}", args.events)
+    if args.postgres:
+        measure("PostgreSQL", args.postgres, args.events)
+
+
+if __name__ == "__main__":
+    main()
