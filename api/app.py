@@ -6,7 +6,22 @@ import logging
 from flask import Flask, redirect
 
 from api.problems import ProblemApi, register_engine_errors
-from api.routes import auth, definitions, history, instances, tasks
+from api.routes import (
+    auth,
+    committees,
+    conflicts,
+    definitions,
+    documents,
+    history,
+    instances,
+    notices,
+    notifications,
+    schedules,
+    specifications,
+    tasks,
+    timers,
+    users,
+)
 from engine.config import Settings
 from engine.workflow_engine import WorkflowEngine
 
@@ -37,7 +52,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
                                 "specifications: definitions, instances, tasks, history."},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
-    for module in (auth, definitions, instances, tasks, history):
+    for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
+                   notices, documents, committees, specifications):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     register_engine_errors(app)
 

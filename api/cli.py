@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from api import cli_timers, cli_users
 from engine import users
 from engine.actors import Grant
 from engine.config import Settings
@@ -26,6 +27,7 @@ DEMO_ROLES = {
     "observer": "社会专家、群众代表",
     "auditor": "监督审计人员",
     "process_admin": "流程管理员",
+    "user_admin": "用户管理员",
 }
 
 
@@ -81,20 +83,26 @@ def users_group() -> None:
 @click.option("--password", required=True, help="at least 8 characters")
 @click.option("--role", "roles", multiple=True, help="ROLE or ROLE:SCOPE, e.g. secretariat:committee/MTC-12")
 @click.option("--display-name", default=None)
-def users_create(name: str, password: str, roles: tuple[str, ...], display_name: str | None) -> None:
-    """Create a user with role assignments."""
+@click.option("--unit", default=None, help="工作单位 (the BR3 duty rule reads it)")
+@click.option("--reason", default="created from the command line", show_default=True)
+def users_create(name: str, password: str, roles: tuple[str, ...], display_name: str | None, unit: str | None,
+                 reason: str) -> None:
+    """Create a user with role assignments (under the grant policy: each role in its kind of scope)."""
     eng = _engine()
     eng.migrate()
     try:
         grants = [Grant.parse(r) for r in roles]
         with eng.db.transaction() as session:
-            users.create_user(session, name, password, grants, display_name=display_name, actor="cli",
-                              reason="created from the command line")
+            users.create_user(session, name, password, grants, display_name=display_name, actor=cli_users.by(),
+                              reason=reason, unit=unit, strict=True)
     except ValueError as err:
         raise click.BadParameter(str(err)) from err
     except EngineError as err:
         _fail(err)
     click.echo(f"user {name} created with roles: {', '.join(roles) or '(none)'}")
+
+
+cli_users.register(users_group, lambda: _engine(), _fail)  # looked up per call (tests replace it)
 
 
 def _prepare(eng: WorkflowEngine) -> None:
@@ -121,6 +129,7 @@ def _run(eng: WorkflowEngine, host: str, port: int) -> None:
     from api.app import create_app
 
     app = create_app(engine=eng)
+    cli_timers.start_embedded(eng)
     click.echo(f"mtcflow on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -158,6 +167,7 @@ def quickstart(host: str, port: int) -> None:
 from api.cli_audit import audit_group  # noqa: E402
 
 main.add_command(audit_group)
+cli_timers.register(main, _engine, _fail)
 
 if __name__ == "__main__":
     main()

@@ -44,6 +44,8 @@ class GrantSchema(Schema):
 class MeSchema(Schema):
     username = fields.String()
     display_name = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True)
+    conflicts = fields.List(fields.String(), metadata={"description": "specifications I declared a conflict with"})
     roles = fields.List(fields.Nested(GrantSchema))
 
 
@@ -89,6 +91,7 @@ class TaskSchema(Schema):
     name = fields.String(allow_none=True)
     lane = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
+    duty = fields.String(allow_none=True, metadata={"description": "mtc:duty: vote, chief_review, observe"})
     scope = fields.Dict(allow_none=True)
     state = fields.String()
     assignee = fields.String(allow_none=True)
@@ -108,8 +111,14 @@ class TaskListArgs(PageArgs):
     instance_id = fields.String(validate=validate.Length(max=36))
     committee = fields.String(validate=validate.Length(max=100))
     specification = fields.String(validate=validate.Length(max=100))
+    level = fields.String(validate=validate.Length(max=100))
+    jurisdiction = fields.String(validate=validate.Length(max=100))
+    duty = fields.String(validate=validate.Length(max=30))
     due_before = fields.DateTime()
     overdue = fields.Boolean()
+    sort = fields.String(load_default="due_at", validate=validate.OneOf(["due_at", "-due_at", "created_at",
+                                                                         "-created_at"]),
+                         metadata={"description": "due_at (default; no due date last), -due_at, created_at, …"})
 
 
 class CompleteRequest(Strict):
@@ -128,6 +137,8 @@ class TimerSchema(Schema):
     name = fields.String(allow_none=True)
     due_at = fields.DateTime()
     kind = fields.String()
+    warning = fields.String(allow_none=True, metadata={"description": "set when the due date rests on a guessed "
+                                                                      "holiday calendar"})
 
 
 class InstanceSchema(Schema):
@@ -147,11 +158,21 @@ class InstanceSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
 
 
+class ScopeRequest(Strict):
+    committee = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
+    specification = fields.String(validate=validate.Length(min=1, max=100), allow_none=True)
+    level = fields.String(validate=validate.OneOf(["national", "ministry", "provincial"]), allow_none=True)
+    jurisdiction = fields.String(validate=validate.Length(min=1, max=100), allow_none=True,
+                                 metadata={"description": "e.g. 江苏 (provincial) or 工业和信息化部 (ministry)"})
+
+
 class StartRequest(Strict):
     process_key = fields.String(required=True, validate=validate.Length(min=1, max=200))
     version = fields.Integer(validate=validate.Range(min=1))
     business_key = fields.String(validate=validate.Length(max=200), allow_none=True)
     variables = fields.Dict(keys=fields.String(), load_default=dict)
+    scope = fields.Nested(ScopeRequest, metadata={"description": "the instance's scope; also settable by the "
+                                                  "variables committee_code, spec_id, approval_level, jurisdiction"})
 
 
 class InstanceListArgs(PageArgs):
@@ -160,6 +181,8 @@ class InstanceListArgs(PageArgs):
     business_key = fields.String(validate=validate.Length(max=200))
     committee = fields.String(validate=validate.Length(max=100))
     specification = fields.String(validate=validate.Length(max=100))
+    level = fields.String(validate=validate.Length(max=100))
+    jurisdiction = fields.String(validate=validate.Length(max=100))
 
 
 class CancelRequest(Strict):

@@ -28,8 +28,9 @@ def definition_view(d: Definition, created: bool | None = None) -> dict:
 
 def task_view(t: Task, forms: FormRegistry | None = None) -> dict:
     view = {"id": t.id, "instance_id": t.instance_id, "process_key": t.process_key, "element_id": t.element_id,
-            "name": t.name, "lane": t.lane, "role": t.role,
-            "scope": {"committee": t.committee, "specification": t.specification},
+            "name": t.name, "lane": t.lane, "role": t.role, "duty": t.duty,
+            "scope": {"committee": t.committee, "specification": t.specification, "level": t.level,
+                      "jurisdiction": t.jurisdiction},
             "state": t.state, "assignee": t.assignee, "due_at": t.due_at, "form_key": t.form_key,
             "created_at": t.created_at, "completed_at": t.completed_at, "completed_by": t.completed_by}
     if forms is not None:
@@ -38,7 +39,8 @@ def task_view(t: Task, forms: FormRegistry | None = None) -> dict:
 
 
 def timer_view(t: Timer) -> dict:
-    return {"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at, "kind": t.kind}
+    return {"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at, "kind": t.kind,
+            "warning": t.warning}
 
 
 def instance_view(session: Session, i: Instance, data: dict | None = None) -> dict:
@@ -48,7 +50,8 @@ def instance_view(session: Session, i: Instance, data: dict | None = None) -> di
                              .order_by(Timer.due_at))
     return {"id": i.id, "process_key": i.process_key, "version": i.process_version,
             "business_key": i.business_key, "state": i.state, "error": i.error,
-            "scope": {"committee": i.committee, "specification": i.specification, "level": i.level},
+            "scope": {"committee": i.committee, "specification": i.specification, "level": i.level,
+                      "jurisdiction": i.jurisdiction},
             "tasks": [task_view(t) for t in tasks], "timers": [timer_view(t) for t in timers],
             "data": data, "started_by": i.started_by, "created_at": i.created_at, "updated_at": i.updated_at,
             "ended_at": i.ended_at}

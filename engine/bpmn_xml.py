@@ -2,7 +2,7 @@
 
 Diagrams come from users: no DTDs (so no entity bombs or external entities), no network, bounded
 size and nesting. Our own conventions live in the ``mtc`` namespace: ``mtc:role`` on lanes,
-``mtc:formKey`` / ``mtc:role`` / ``mtc:due`` on user tasks.
+``mtc:formKey`` / ``mtc:role`` / ``mtc:due`` / ``mtc:duty`` on user tasks.
 """
 from __future__ import annotations
 
@@ -92,7 +92,12 @@ def code_fragments(root: etree._Element):
     for tag in TIMER_TAGS:
         for element in root.iter(f"{{{BPMN_NS}}}{tag}"):
             source = (element.text or "").strip()
-            yield _owner_id(element), element.sourceline, source, "timer"
+            event = element.getparent().getparent() if element.getparent() is not None else None
+            yield _owner_id(event if event is not None else element), element.sourceline, source, tag
+    for element in root.iter():
+        due = element.get(f"{{{MTC_NS}}}due") if isinstance(element.tag, str) else None
+        if due is not None:
+            yield element.get("id"), element.sourceline, due.strip(), "due"
 
 
 def element_metadata(process: etree._Element) -> dict:
@@ -115,5 +120,78 @@ def element_metadata(process: etree._Element) -> dict:
                 "role": task.get(f"{{{MTC_NS}}}role") or (lanes.get(lane) if lane else None),
                 "form_key": task.get(f"{{{MTC_NS}}}formKey"),
                 "due": task.get(f"{{{MTC_NS}}}due"),
+                "duty": task.get(f"{{{MTC_NS}}}duty"),
             }
-    return {"lanes": lanes, "elements": elements}
+    starts = {lanes.get(lane_of.get(e.get("id"), "")) for e in process.findall(f"{{{BPMN_NS}}}startEvent")}
+    return {"lanes": lanes, "elements": elements, "notify": notify_events(process),
+            "start_roles": sorted(r for r in starts if r)}
+
+
+NOTIFY_TAGS = ("endEvent", "intermediateThrowEvent")
+_PASS_THROUGH = ("exclusiveGateway", "parallelGateway", "inclusiveGateway", "intermediateThrowEvent",
+                 "intermediateCatchEvent")
+
+
+def notify_events(process: etree._Element) -> dict[str, dict]:
+    """Events with ``mtc:notify="<kind>"``: the kind, an optional ``mtc:notifyRole``, and the task whose
+    boundary event leads (through gateways and events) to them, whose holders are told."""
+    by_id = {el.get("id"): el for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
+    incoming: dict[str, list[str]] = {}
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        incoming.setdefault(flow.get("targetRef"), []).append(flow.get("sourceRef"))
+    found = {}
+    for element_id, element in by_id.items():
+        kind = element.get(f"{{{MTC_NS}}}notify")
+        if kind:
+            found[element_id] = {"kind": kind.strip(), "role": element.get(f"{{{MTC_NS}}}notifyRole"),
+                                 "name": element.get("name"), "tag": etree.QName(element).localname,
+                                 "about": _boundary_task(element_id, by_id, incoming)}
+    return found
+
+
+def _boundary_task(start: str, by_id: dict, incoming: dict) -> str | None:
+    seen, stack = {start}, [start]
+    while stack:
+        for source in incoming.get(stack.pop(), []):
+            element = by_id.get(source)
+            if source in seen or element is None:
+                continue
+            seen.add(source)
+            tag = etree.QName(element).localname
+            if tag == "boundaryEvent":
+                return element.get("attachedToRef")
+            if tag in _PASS_THROUGH:
+                stack.append(source)
+    return None
+
+
+def notify_problems(root: etree._Element) -> list[dict]:
+    """A notify event must be an end or throw event and know whom to tell."""
+    errors = []
+    for process in root.iter(f"{{{BPMN_NS}}}process"):
+        for element_id, info in notify_events(process).items():
+            if info["tag"] not in NOTIFY_TAGS:
+                errors.append(problem(f"mtc:notify belongs on an end event or an intermediate throw event, "
+                                      f"not a {info['tag']}", element_id))
+            elif not info["about"] and not info["role"]:
+                errors.append(problem("mtc:notify does not follow a boundary event of a task, so it needs "
+                                      "mtc:notifyRole to say whom to tell", element_id))
+    return errors
+
+
+def timer_problems(root: etree._Element) -> list[dict]:
+    """Notify events that cannot know whom to tell, and event-based gateways waiting for more than one timer
+    (SpiffWorkflow keeps one due time per gateway, so a second timer would silently fire with the first)."""
+    errors = notify_problems(root)
+    for process in root.iter(f"{{{BPMN_NS}}}process"):
+        by_id = {el.get("id"): el for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
+        targets: dict[str, list[str]] = {}
+        for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+            targets.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+        for gateway in process.iter(f"{{{BPMN_NS}}}eventBasedGateway"):
+            timers = [t for t in targets.get(gateway.get("id"), [])
+                      if by_id.get(t) is not None and by_id[t].find(f"{{{BPMN_NS}}}timerEventDefinition") is not None]
+            if len(timers) > 1:
+                errors.append(problem(f"an event-based gateway can wait for one timer only, not {len(timers)} "
+                                      f"({', '.join(timers)})", gateway.get("id"), gateway.sourceline))
+    return errors

@@ -21,6 +21,10 @@ class Settings:
     secret_key: str | None = None
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    profiles_dir: Path | None = None  # rule profiles; default processes_dir/profiles
+    holidays_dir: Path | None = None  # official holiday schedules by year; default profiles_dir/holidays
+    embedded_worker: bool = True  # serve/quickstart fire timers in-process
+    timer_poll_seconds: float = 30.0  # the worker's fallback wake for timers stored by other processes
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -37,5 +41,14 @@ class Settings:
             values["token_ttl_seconds"] = int(env["MTCFLOW_TOKEN_TTL"])
         if "MTCFLOW_SECRET_KEY" in env:
             values["secret_key"] = env["MTCFLOW_SECRET_KEY"]
+        def flag(value: str) -> bool:
+            return value.lower() not in ("0", "false", "no")
+
+        for name, key, cast in (("MTCFLOW_PROFILES_DIR", "profiles_dir", Path),
+                                ("MTCFLOW_HOLIDAYS_DIR", "holidays_dir", Path),
+                                ("MTCFLOW_EMBEDDED_WORKER", "embedded_worker", flag),
+                                ("MTCFLOW_TIMER_POLL", "timer_poll_seconds", float)):
+            if name in env:
+                values[key] = cast(env[name])
         values.update(overrides)
         return cls(**values)

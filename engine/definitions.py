@@ -7,17 +7,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import bpmn_xml, history, state
+from . import bpmn_xml, duties, history, state
 from .bpmn_xml import problem
 from .errors import InvalidBpmn, NotFound
 from .models import Definition
 from .sandbox import SandboxError, check_code
+from .service_tasks import MtcBpmnParser, service_problems
+from .timing import KINDS as TIMER_KINDS
 from .timing import TimerExpressionError, check_timer_expression
 
 
@@ -55,13 +57,13 @@ def _code_errors(root: etree._Element) -> list[dict]:
     errors = []
     for element_id, line, source, mode in bpmn_xml.code_fragments(root):
         try:
-            if mode == "timer":
-                check_timer_expression(source)
+            if mode in TIMER_KINDS:
+                check_timer_expression(source, mode)
             else:
                 check_code(source, mode)
         except (SandboxError, TimerExpressionError) as err:
             errors.append(problem(f"{err}", element_id, line))
-    return errors
+    return errors + bpmn_xml.timer_problems(root) + service_problems(root)
 
 
 def compile_document(root: etree._Element, resolve: Callable[[str], etree._Element | None]) -> list[Compiled]:
@@ -74,9 +76,9 @@ def compile_document(root: etree._Element, resolve: Callable[[str], etree._Eleme
         raise InvalidBpmn("The file does not conform to the BPMN 2.0 schema.", errors)
     errors = _code_errors(root)
     if errors:
-        raise InvalidBpmn("The diagram contains code that the sandbox refuses.", errors)
+        raise InvalidBpmn("The diagram contains code the sandbox refuses or values the engine cannot use.", errors)
 
-    parser = BpmnParser()
+    parser = MtcBpmnParser()
     documents = [root]
     try:
         parser.add_bpmn_xml(root, filename=None)
@@ -106,6 +108,8 @@ def compile_document(root: etree._Element, resolve: Callable[[str], etree._Eleme
             for document in documents:
                 for proc in document.findall(f"{{{bpmn_xml.BPMN_NS}}}process"):
                     meta["processes"][proc.get("id")] = bpmn_xml.element_metadata(proc)
+            if duties.definition_errors(meta):
+                raise InvalidBpmn("A task's mtc:duty is unknown or breaks a duty rule.", duties.definition_errors(meta))
             compiled.append(Compiled(key, process.get("name") or spec.description,
                                      state.dump_specs(spec, subprocess_specs), meta))
         return compiled
@@ -151,8 +155,11 @@ class DefinitionStore:
                batch: dict | None = None) -> list[tuple[Definition, bool]]:
         """Store each executable process of the file; returns ``(definition, created)`` pairs."""
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        compiled = self.validate(session, raw, batch)
         digest = hashlib.sha256(raw).hexdigest()
+        known = list(session.scalars(select(Definition).where(Definition.sha256 == digest).order_by(Definition.id)))
+        if known:  # validated when first deployed; a fixed date since past must not break start-up
+            return [(definition, False) for definition in known]
+        compiled = self.validate(session, raw, batch)
         results = []
         for item in compiled:
             existing = session.scalar(select(Definition).where(Definition.key == item.key,

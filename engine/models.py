@@ -72,6 +72,8 @@ class Instance(Base):
     __table_args__ = (
         Index("ix_instances_state_created", "state", "created_at"),
         Index("ix_instances_business_key", "process_key", "business_key"),
+        Index("ix_instances_level", "level", "jurisdiction"),  # roles: visibility by scope and starter
+        Index("ix_instances_started_by", "started_by"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -85,6 +87,7 @@ class Instance(Base):
     committee: Mapped[str | None] = mapped_column(String(100), index=True)
     specification: Mapped[str | None] = mapped_column(String(100), index=True)
     level: Mapped[str | None] = mapped_column(String(100))
+    jurisdiction: Mapped[str | None] = mapped_column(String(100))  # roles: level/<level>/<jurisdiction>
     started_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=_now)
     updated_at: Mapped[datetime] = mapped_column(default=_now)
@@ -103,6 +106,9 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_open_role", "state", "role", "due_at"),
         Index("ix_tasks_assignee_state", "assignee", "state"),
+        Index("ix_tasks_role_committee", "role", "committee", "state"),  # roles: the inbox per scope kind
+        Index("ix_tasks_role_spec", "role", "specification", "state"),
+        Index("ix_tasks_role_level", "role", "level", "jurisdiction", "state"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -118,6 +124,9 @@ class Task(Base):
     form_key: Mapped[str | None] = mapped_column(String(200))
     committee: Mapped[str | None] = mapped_column(String(100))
     specification: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(100))
+    jurisdiction: Mapped[str | None] = mapped_column(String(100))
+    duty: Mapped[str | None] = mapped_column(String(30))  # mtc:duty: vote, chief_review, observe
     created_at: Mapped[datetime] = mapped_column(default=_now)
     completed_at: Mapped[datetime | None] = mapped_column()
     completed_by: Mapped[str | None] = mapped_column(String(200))
@@ -141,6 +150,10 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), default="waiting")
     fired_at: Mapped[datetime | None] = mapped_column()
+    rule: Mapped[str | None] = mapped_column(String(300))
+    warning: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class User(Base):
@@ -149,6 +162,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(150), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(200))  # 工作单位, read by the BR3 duty rule
     password_hash: Mapped[str] = mapped_column(String(500))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=_now)
@@ -167,6 +181,7 @@ class RoleAssignment(Base):
     granted_at: Mapped[datetime] = mapped_column(default=_now)
     revoked_at: Mapped[datetime | None] = mapped_column()
     revoked_by: Mapped[str | None] = mapped_column(String(150))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AccessToken(Base):
@@ -236,3 +251,8 @@ class AnchorHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+from .role_models import ConflictDeclaration, InstanceFact  # noqa: E402,F401,I001  (roles and duties)
+from .timer_models import Notification, Schedule, ScheduleRun  # noqa: E402,F401  (timers and schedules)
+from .lifecycle.notice_models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument  # noqa: E402,F401,I001  (notices and documents)
+from .lifecycle.committee_models import Committee, CommitteeAssessment, CommitteeMember, CommitteeReport  # noqa: E402,F401,I001  (committee registry)
+from .lifecycle.spec_models import SpecChange, SpecCounter, Specification  # noqa: E402,F401,I001  (specification registry)

@@ -17,7 +17,7 @@ from . import state
 from .definitions import DefinitionStore
 from .errors import InvalidInput, NotFound
 from .models import Definition, Event, Instance, StateSnapshot
-from .runtime import timer_due
+from .runtime import latest_task, timer_due
 from .scripting import script_engine_factory
 
 _OUTCOME = {"instance_completed": "completed", "instance_cancelled": "cancelled", "instance_errored": "error"}
@@ -44,11 +44,11 @@ def describe(workflow: BpmnWorkflow) -> dict:
         elif task.state == TaskState.WAITING:
             item = _task_view(task)
             definition = getattr(spec, "event_definition", None)
-            due = timer_due(task, definition) if definition is not None and hasattr(definition, "expression") \
+            due = timer_due(task, definition) if definition is not None \
                 else None
             item["due_at"] = due.isoformat() if due else None
             waiting.append(item)
-    last = workflow.last_task or workflow.task_tree
+    last = latest_task(workflow)
     data = json.loads(json.dumps({k: v for k, v in last.data.items() if not k.startswith("_")}, default=str))
     return {"completed": completed, "active": active, "waiting": waiting, "data": data}
 

@@ -18,12 +18,13 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import assignment, clock, history, state
+from . import assignment, clock, history, notifications, scopes, state, timer_hooks
 from .actors import Actor
 from .definitions import DefinitionStore
 from .errors import Conflict, InvalidInput, NotFound
 from .forms import FormRegistry, check_variable_names
 from .models import Definition, Instance, Task, Timer
+from .service_tasks import ServiceContext
 
 OPEN_TASK_STATES = ("ready", "claimed")
 ENDED_STATES = ("completed", "cancelled")
@@ -45,7 +46,8 @@ class Runtime:
     def _workflow(self, session: Session, instance: Instance) -> tuple[BpmnWorkflow, Definition]:
         definition = session.get(Definition, instance.definition_id)
         spec, subprocess_specs = self.definitions.specs(definition)
-        workflow = state.load_workflow(instance.workflow, spec, subprocess_specs, self._script_engine_factory())
+        workflow = state.load_workflow(instance.workflow, spec, subprocess_specs, self._script_engine_factory(
+            level=instance.level, jurisdiction=instance.jurisdiction))
         return workflow, definition
 
     def lock_task(self, session: Session, task_id: str) -> tuple[Task, Instance]:
@@ -65,16 +67,16 @@ class Runtime:
         check_variable_names(variables)
         definition = (self.definitions.get(session, process_key, version) if version is not None
                       else self.definitions.latest(session, process_key))
+        scope = scopes.initial(scope, variables)
+        assignment.require_can_start(session, actor, definition, scope)
         spec, subprocess_specs = self.definitions.specs(definition)
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine_factory())
+        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self._script_engine_factory(
+            level=scope.get("level"), jurisdiction=scope.get("jurisdiction")))
         workflow.task_tree.data.update(variables)
-        scope = scope or {}
         now = clock.now()
         instance = Instance(id=str(uuid.uuid4()), definition_id=definition.id, process_key=definition.key,
                             process_version=definition.version, business_key=business_key, state="running",
-                            workflow="", committee=scope.get("committee") or variables.get("committee_code"),
-                            specification=scope.get("specification") or variables.get("spec_id"),
-                            level=scope.get("level"), started_by=actor.username, created_at=now, updated_at=now)
+                            workflow="", **scope, started_by=actor.username, created_at=now, updated_at=now)
         session.add(instance)
         session.flush()
         self._record(session, instance, "instance_started", actor,
@@ -84,8 +86,7 @@ class Runtime:
 
     def claim(self, session: Session, actor: Actor, task_id: str) -> Task:
         task, instance = self.lock_task(session, task_id)
-        self._require_open(task)
-        assignment.require_can_work(actor, task)
+        assignment.authorize(session, actor, task, instance, "claim")
         if task.assignee == actor.username:
             return task
         if task.assignee:
@@ -97,10 +98,7 @@ class Runtime:
 
     def unclaim(self, session: Session, actor: Actor, task_id: str) -> Task:
         task, instance = self.lock_task(session, task_id)
-        self._require_open(task)
-        if task.assignee is None:
-            raise Conflict("The task is not claimed.")
-        assignment.require_holder(actor, task)
+        assignment.authorize(session, actor, task, instance, "unclaim")
         task.assignee, task.state = None, "ready"
         self._touch(instance)
         self._record(session, instance, "task_unclaimed", actor, task=task)
@@ -108,13 +106,9 @@ class Runtime:
 
     def assign(self, session: Session, actor: Actor, task_id: str, assignee: str, reason: str) -> Task:
         """Hand a task to a named user who may work it; the reason is kept in the history."""
-        from . import users
-
         task, instance = self.lock_task(session, task_id)
-        self._require_open(task)
-        assignment.require_can_assign(actor, task)
-        target = users.actor_for(session, users.get_user(session, assignee))
-        assignment.require_can_work(target, task)
+        assignment.authorize(session, actor, task, instance, "assign")
+        assignment.require_assignable(session, assignee, task, instance)
         previous = task.assignee
         task.assignee, task.state = assignee, "claimed"
         self._touch(instance)
@@ -124,10 +118,9 @@ class Runtime:
 
     def complete(self, session: Session, actor: Actor, task_id: str, data: dict) -> Task:
         task, instance = self.lock_task(session, task_id)
-        self._require_open(task)
-        assignment.require_can_work(actor, task)
-        assignment.require_holder(actor, task)
+        assignment.authorize(session, actor, task, instance, "complete")
         self.forms.validate(task.form_key, data)
+        scopes.require_unreserved(data, self.forms.get(task.form_key))
         workflow, definition = self._workflow(session, instance)
         spiff_task = workflow.get_task_from_id(UUID(task.id))
         if spiff_task is None or spiff_task.state != TaskState.READY:
@@ -143,6 +136,7 @@ class Runtime:
 
     def cancel(self, session: Session, actor: Actor, instance_id: str, reason: str) -> Instance:
         instance = self.lock_instance(session, instance_id)
+        assignment.require_can_cancel(session, actor, instance)
         if instance.state in ENDED_STATES:
             raise Conflict(f"The instance is already {instance.state}.")
         workflow, definition = self._workflow(session, instance)
@@ -171,7 +165,7 @@ class Runtime:
         delivered = []
         for candidate in candidates:
             instance = self.lock_instance(session, candidate)
-            if instance.state in ENDED_STATES:
+            if instance.state in ENDED_STATES or not assignment.can_signal(session, actor, instance):
                 continue
             workflow, definition = self._workflow(session, instance)
             try:
@@ -195,16 +189,13 @@ class Runtime:
         return instance
 
     # ----- shared steps --------------------------------------------------------------------------
-    def _require_open(self, task: Task) -> None:
-        if task.state not in OPEN_TASK_STATES:
-            raise Conflict(f"Task '{task.name or task.element_id}' is {task.state}, not open.")
-
     def _touch(self, instance: Instance) -> None:
         instance.updated_at = clock.now()
 
     def _advance(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                  definition: Definition, actor: Actor) -> None:
         """Run engine steps until the workflow waits; a failing element marks the instance ``error``."""
+        workflow.script_engine.service_context = ServiceContext(session, instance, actor)
         try:
             workflow.do_engine_steps()
             workflow.refresh_timers()
@@ -226,6 +217,7 @@ class Runtime:
         definition = definition or session.get(Definition, instance.definition_id)
         instance.workflow = state.dump_workflow(workflow)
         self._touch(instance)
+        scopes.project(session, instance, workflow)
         ready = self._sync_tasks(session, instance, workflow, definition, actor)
         self._sync_timers(session, instance, workflow, actor)
         if instance.state not in ENDED_STATES + ("error",):
@@ -253,7 +245,9 @@ class Runtime:
                        element_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or info.get("name"),
                        lane=spec.lane or info.get("lane"), role=info.get("role") or spec.lane,
                        state="ready", form_key=info.get("form_key"), committee=instance.committee,
-                       specification=instance.specification, created_at=now)
+                       specification=instance.specification, level=instance.level,
+                       jurisdiction=instance.jurisdiction, duty=info.get("duty"), created_at=now)
+            row.due_at = timer_hooks.task_due(self, session, instance, row, info.get("due"), actor)
             session.add(row)
             session.flush()
             self._record(session, instance, "task_ready", actor, task=row)
@@ -267,15 +261,18 @@ class Runtime:
         for key, row in rows.items():
             if key not in waiting:
                 spiff_task = workflow.get_task_from_id(UUID(row.task_id))
-                fired = spiff_task is not None and row.due_at <= now and instance.state != "cancelled"
+                fired = timer_hooks.has_fired(spiff_task) and instance.state != "cancelled"
                 row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
                 if fired:
                     self._record(session, instance, "timer_fired", actor, element_id=row.element_id,
                                  task_id=row.task_id, data={"due_at": _iso(row.due_at), "fired_at": _iso(now)})
         for key, info in waiting.items():
             if key not in rows:
-                session.add(Timer(instance_id=instance.id, task_id=key[0], element_id=info["element_id"],
-                                  name=info["name"], kind=info["kind"], due_at=key[1]))
+                row = Timer(instance_id=instance.id, task_id=key[0], element_id=info["element_id"],
+                            name=info["name"], kind=info["kind"], due_at=key[1], **info["note"])
+                session.add(row)
+                timer_hooks.timer_created(self, session, instance, row, actor)
+        notifications.sync(self, session, instance, workflow, actor)
 
     def _record(self, session: Session, instance: Instance, type_: str, actor: Actor, *, task: Task | None = None,
                 element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> None:
@@ -293,23 +290,25 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[tuple[str, datetime], dict]:
     """Every waiting timer task with its due time, read from what SpiffWorkflow computed."""
     found = {}
     for task in workflow.get_tasks(state=TaskState.WAITING):
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
+        definition = timer_hooks.timer_definition(getattr(task.task_spec, "event_definition", None))
+        if definition is None:
             continue
         due = timer_due(task, definition)
         if due is None:
             continue
+        element_id, name = timer_hooks.timer_element(task, definition)
         found[(str(task.id), due)] = {
-            "element_id": task.task_spec.bpmn_id or task.task_spec.name,
-            "name": task.task_spec.bpmn_name,
+            "element_id": element_id,
+            "name": name,
             "kind": "cycle" if isinstance(definition, CycleTimerEventDefinition) else "timer",
+            "note": timer_hooks.note(task),
         }
     return found
 
 
 def timer_due(task, definition: TimerEventDefinition) -> datetime | None:
     value = task._get_internal_data("event_value")
-    if value is None:
+    if value is None or timer_hooks.timer_definition(definition) is None:
         return None
     if isinstance(value, dict):
         if value.get("cycles") == 0:
@@ -321,11 +320,19 @@ def timer_due(task, definition: TimerEventDefinition) -> datetime | None:
     return moment.astimezone(UTC).replace(microsecond=(moment.microsecond // 1000) * 1000)
 
 
+def latest_task(workflow: BpmnWorkflow):
+    """The most recently completed step, also inside a called process that is still running (whose data the
+    waiting task sees), else the workflow's own last step."""
+    candidates = [workflow.last_task] + [sub.last_task for sub in workflow.subprocesses.values()]
+    candidates = [t for t in candidates if t is not None]
+    return max(candidates, key=lambda t: t.last_state_change) if candidates else workflow.task_tree
+
+
 def instance_data(runtime: Runtime, session: Session, instance: Instance) -> dict:
     """The variables as the latest completed step left them (JSON-safe)."""
     import json
 
     workflow, _ = runtime._workflow(session, instance)
-    task = workflow.last_task or workflow.task_tree
+    task = latest_task(workflow)
     data = {k: v for k, v in task.data.items() if not k.startswith("_")}
     return json.loads(json.dumps(data, default=str))

@@ -15,6 +15,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
+from .service_tasks import MtcServiceTask, MtcServiceTaskConverter
+
 
 class _StateOnlyConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow):
@@ -35,6 +37,7 @@ class _StateOnlyConverter(BpmnWorkflowConverter):
 
 _config = dict(DEFAULT_CONFIG)
 _config[BpmnWorkflow] = _StateOnlyConverter
+_config[MtcServiceTask] = MtcServiceTaskConverter
 _registry = BpmnWorkflowSerializer.configure(_config)
 _serializer = BpmnWorkflowSerializer(_registry)
 STATE_FORMAT = f"mtcflow-state/1 spiff/{VERSION}"

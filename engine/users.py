@@ -10,9 +10,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, history
-from .actors import Actor, Grant
-from .errors import Conflict, InvalidInput, NotFound, Unauthorized
+from . import clock, grant_policy, history, scopes
+from .actors import SYSTEM, Actor, Grant
+from .errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from .models import AccessToken, RoleAssignment, User
 
 _hasher = PasswordHasher()
@@ -33,29 +33,105 @@ def _token_digest(token: str) -> str:
 
 
 def create_user(session: Session, username: str, password: str, grants: list[Grant], *,
-                display_name: str | None = None, actor: str | None = None, reason: str | None = None) -> User:
-    if not username or len(username) > 150:
-        raise InvalidInput("A username of 1–150 characters is required.")
+                display_name: str | None = None, actor: str | None = None, reason: str | None = None,
+                unit: str | None = None, strict: bool = False) -> User:
+    """``strict`` applies the administrators' grant policy (engine.grant_policy); demo and test accounts
+    are made without it."""
+    if not username or len(username) > 150 or username != username.strip():
+        raise InvalidInput("A username of 1–150 characters without outer spaces is required.")
+    if username == SYSTEM:
+        raise InvalidInput(f"'{SYSTEM}' is reserved for the engine's own actions.")
     if len(password) < 8:
         raise InvalidInput("A password needs at least 8 characters.")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"User '{username}' already exists.")
-    user = User(username=username, display_name=display_name, password_hash=_hasher.hash(password))
+    user = User(username=username, display_name=display_name, unit=_unit(unit), password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
+    history.append(session, history.GLOBAL_STREAM, "user_created", actor=actor,
+                   data={"user": username, "display_name": display_name, "unit": user.unit, "reason": reason})
     for grant in grants:
-        grant_role(session, user, grant, actor=actor, reason=reason or "created with the user")
+        grant_role(session, user, grant, actor=actor, reason=reason or "created with the user", strict=strict)
     return user
 
 
-def grant_role(session: Session, user: User, grant: Grant, *, actor: str | None, reason: str | None) -> RoleAssignment:
+def _unit(unit: str | None) -> str | None:
+    unit = unit.strip() if unit else None
+    if unit and len(unit) > 200:
+        raise InvalidInput("A unit (工作单位) has at most 200 characters.", [{"field": "unit", "message": "too long"}])
+    return unit or None
+
+
+def grant_role(session: Session, user: User, grant: Grant, *, actor: str | None, reason: str | None,
+               strict: bool = False) -> RoleAssignment:
+    """Record who granted what and why; the same active role and scope twice is refused."""
+    scopes.check_grant(grant)
+    if strict:
+        grant_policy.require_grantable(session, user, grant, actor)
+    duplicate = session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == grant.role, RoleAssignment.revoked_at.is_(None),
+        RoleAssignment.scope.is_(None) if grant.scope is None else RoleAssignment.scope == grant.scope))
+    if duplicate is not None:
+        raise Conflict(f"User '{user.username}' already holds {grant} (assignment {duplicate}).")
     assignment = RoleAssignment(user_id=user.id, role=grant.role, scope=grant.scope, granted_by=actor,
-                                reason=reason)
+                                reason=reason, granted_at=clock.now())
     session.add(assignment)
     session.flush()
     history.append(session, history.GLOBAL_STREAM, "role_granted", actor=actor,
-                   data={"user": user.username, "role": grant.role, "scope": grant.scope, "reason": reason})
+                   data={"user": user.username, "role": grant.role, "scope": grant.scope, "reason": reason,
+                         "assignment": assignment.id})
     return assignment
+
+
+def revoke_grant(session: Session, user: User, assignment_id: int, *, actor: str | None,
+                 reason: str) -> RoleAssignment:
+    """End an assignment from now on; actions already taken through it stay in the history."""
+    row = session.get(RoleAssignment, assignment_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"User '{user.username}' has no role assignment {assignment_id}.")
+    if row.revoked_at is not None:
+        raise Conflict(f"Assignment {assignment_id} was already revoked at {row.revoked_at.isoformat()}.")
+    row.revoked_at, row.revoked_by, row.revoked_reason = clock.now(), actor, reason
+    session.flush()
+    history.append(session, history.GLOBAL_STREAM, "role_revoked", actor=actor,
+                   data={"user": user.username, "role": row.role, "scope": row.scope, "reason": reason,
+                         "assignment": row.id})
+    return row
+
+
+def deactivate(session: Session, user: User, *, actor: str | None, reason: str) -> int:
+    """Deactivate the account and revoke its tokens; returns how many revoked tokens were live."""
+    if actor == user.username:
+        raise Forbidden("Nobody deactivates their own account.", rule="self-admin")
+    if not user.active:
+        raise Conflict(f"User '{user.username}' is already deactivated.")
+    now = clock.now()
+    user.active = False
+    tokens = list(session.scalars(select(AccessToken).where(AccessToken.user_id == user.id,
+                                                            AccessToken.revoked_at.is_(None))))
+    for token in tokens:
+        token.revoked_at = now
+    session.flush()
+    history.append(session, history.GLOBAL_STREAM, "user_deactivated", actor=actor,
+                   data={"user": user.username, "reason": reason, "tokens_revoked": len(tokens)})
+    return len(tokens)
+
+
+def update_user(session: Session, user: User, *, actor: str | None, reason: str, **changes) -> User:
+    """Change display name or unit (工作单位); the unit decides BR3, so nobody changes their own."""
+    if actor == user.username:
+        raise Forbidden("Nobody administers their own account.", rule="self-admin")
+    if set(changes) - {"display_name", "unit"}:
+        raise InvalidInput("Only display_name and unit can be changed.")
+    if "unit" in changes:
+        changes["unit"] = _unit(changes["unit"])
+    before = {key: getattr(user, key) for key in changes}
+    for key, value in changes.items():
+        setattr(user, key, value)
+    session.flush()
+    history.append(session, history.GLOBAL_STREAM, "user_updated", actor=actor,
+                   data={"user": user.username, "before": before, "after": changes, "reason": reason})
+    return user
 
 
 def get_user(session: Session, username: str) -> User:
@@ -69,11 +145,11 @@ def grants_of(session: Session, user: User) -> tuple[Grant, ...]:
     rows = session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id,
                                                         RoleAssignment.revoked_at.is_(None))
                            .order_by(RoleAssignment.id))
-    return tuple(Grant(r.role, r.scope) for r in rows)
+    return tuple(Grant(r.role, r.scope, r.id) for r in rows)
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    return Actor(user.username, grants_of(session, user))
+    return Actor(user.username, grants_of(session, user), user.unit)
 
 
 def authenticate(session: Session, username: str, password: str) -> User:

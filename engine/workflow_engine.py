@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import migrate, users
+from . import (
+    lifecycle,  # noqa: F401  (registers the lifecycle services)
+    migrate,
+    timing,
+    users,
+)
 from .config import Settings
 from .db import Database
 from .definitions import DefinitionStore, deploy_directory_files
 from .forms import FormRegistry
+from .lifecycle import (
+    committee_providers,  # noqa: F401  (schedule subjects from the committee registry)
+    spec_providers,  # noqa: F401  (schedule subjects from the specification registry)
+)
 from .runtime import Runtime
 from .scripting import script_engine_factory
 
@@ -17,6 +26,7 @@ class WorkflowEngine:
         self.settings = settings
         self.db = Database(settings.database_url)
         users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
+        timing.configure(settings)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
         self.definitions = DefinitionStore(settings.max_bytes)
         self.runtime = Runtime(self.definitions, self.forms,

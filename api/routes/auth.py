@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from api.auth import authenticated, current_actor, engine
 from api.schemas import MeSchema, TokenRequest, TokenResponse
-from engine import users
+from engine import conflicts, users
 
 blp = Blueprint("auth", __name__, description="登录与身份 · Authentication")
 
@@ -27,10 +27,10 @@ class MeResource(MethodView):
     @authenticated(blp)
     @blp.response(200, MeSchema)
     def get(self):
-        """The caller, with role assignments and scopes."""
+        """The caller, with role assignments and scopes, unit and declared conflicts of interest."""
         actor = current_actor()
         with engine().db.transaction() as session:
             user = users.get_user(session, actor.username)
-            display = user.display_name
-        return {"username": actor.username, "display_name": display,
+            display, declared = user.display_name, conflicts.specs_of(session, actor.username)
+        return {"username": actor.username, "display_name": display, "unit": actor.unit, "conflicts": declared,
                 "roles": [{"role": g.role, "scope": g.scope} for g in actor.grants]}

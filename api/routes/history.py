@@ -17,8 +17,7 @@ from api.schemas import (
     page_of,
 )
 from api.views import page_payload, paginate
-from engine import audit, replay
-from engine.errors import NotFound
+from engine import assignment, audit, replay
 from engine.models import Event, Instance
 
 blp = Blueprint("history", __name__, description="历史、回放与审计 · History, replay and audit")
@@ -32,10 +31,8 @@ def event_view(e: Event) -> dict:
 
 
 def _require_instance(session, instance_id: str) -> Instance:
-    instance = session.get(Instance, instance_id)
-    if instance is None:
-        raise NotFound(f"No instance with id '{instance_id}'.")
-    return instance
+    """404 also outside the caller's scopes (engine.assignment), so history never leaks another scope's work."""
+    return assignment.visible_instance(session, current_actor(), instance_id)
 
 
 @blp.route("/instances/<string:instance_id>/history")
@@ -63,6 +60,7 @@ class ReplayResource(MethodView):
         """The instance as it stood after step N: completed, active and waiting elements and the data."""
         eng = engine()
         with eng.db.transaction() as session:
+            _require_instance(session, instance_id)
             return replay.replay(session, eng.definitions, instance_id, args.get("step"))
 
 

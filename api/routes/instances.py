@@ -15,7 +15,6 @@ from api.schemas import (
 )
 from api.views import instance_view, page_payload, paginate
 from engine import assignment
-from engine.errors import NotFound
 from engine.models import Instance
 from engine.runtime import instance_data
 
@@ -34,17 +33,19 @@ class InstancesResource(MethodView):
         eng = engine()
         with eng.db.transaction() as session:
             instance = eng.runtime.start(session, actor, body["process_key"], body.get("business_key"),
-                                         body.get("variables"), body.get("version"))
+                                         body.get("variables"), body.get("version"), scope=body.get("scope"))
             return instance_view(session, instance, instance_data(eng.runtime, session, instance))
 
     @authenticated(blp)
     @blp.arguments(InstanceListArgs, location="query")
     @blp.response(200, page_of(InstanceSchema))
     def get(self, args):
-        """Search instances, newest first."""
+        """Search the instances the caller may see, newest first."""
         with engine().db.transaction() as session:
-            query = select(Instance).order_by(Instance.created_at.desc(), Instance.id)
-            for name in ("process_key", "state", "business_key", "committee", "specification"):
+            query = (select(Instance).where(assignment.visible_instances(current_actor()))
+                     .order_by(Instance.created_at.desc(), Instance.id))
+            for name in ("process_key", "state", "business_key", "committee", "specification", "level",
+                         "jurisdiction"):
                 if args.get(name):
                     query = query.where(getattr(Instance, name) == args[name])
             items, total = paginate(session, query, args["page"], args["per_page"])
@@ -56,12 +57,10 @@ class InstanceResource(MethodView):
     @authenticated(blp)
     @blp.response(200, InstanceSchema)
     def get(self, instance_id):
-        """One instance with its open tasks, waiting timers and data."""
+        """One instance with its open tasks, waiting timers and data (404 outside the caller's scopes)."""
         eng = engine()
         with eng.db.transaction() as session:
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound(f"No instance with id '{instance_id}'.")
+            instance = assignment.visible_instance(session, current_actor(), instance_id)
             return instance_view(session, instance, instance_data(eng.runtime, session, instance))
 
 
@@ -76,8 +75,6 @@ class CancelResource(MethodView):
         require_writer(actor)
         eng = engine()
         with eng.db.transaction() as session:
-            instance = eng.runtime.lock_instance(session, instance_id)
-            assignment.require_can_cancel(actor, instance.started_by)
             instance = eng.runtime.cancel(session, actor, instance_id, body["reason"])
             return instance_view(session, instance)
 

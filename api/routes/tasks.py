@@ -1,17 +1,13 @@
-"""The inbox and a task's life: claim, unclaim, assign, complete."""
+"""The inbox and a task's life: claim, unclaim, assign, complete. Rules live in engine.assignment."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import or_, select
 
 from api.auth import authenticated, current_actor, engine, require_writer
 from api.schemas import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
 from api.views import page_payload, paginate, task_view
-from engine import assignment, clock
-from engine.errors import NotFound
-from engine.models import Task
+from engine import assignment, inbox
 
 blp = Blueprint("tasks", __name__, description="待办任务 · Tasks")
-OPEN = ("ready", "claimed")
 
 
 @blp.route("/tasks")
@@ -20,39 +16,15 @@ class TasksResource(MethodView):
     @blp.arguments(TaskListArgs, location="query")
     @blp.response(200, page_of(TaskSchema))
     def get(self, args):
-        """My inbox: tasks assigned to me and open tasks my roles may take; auditors see all."""
-        actor = current_actor()
-        query = select(Task)
-        state = args.get("state", "open")
-        query = query.where(Task.state.in_(OPEN) if state == "open" else Task.state == state)
-        mine = Task.assignee == actor.username
-        claimable = (Task.assignee.is_(None)) & assignment.grant_filter(actor, Task)
-        if args["mine"] and args["claimable"]:
-            query = query.where(or_(mine, claimable))
-        elif args["mine"]:
-            query = query.where(mine)
-        elif args["claimable"]:
-            query = query.where(claimable)
-        elif not actor.has_role("auditor"):
-            query = query.where(or_(mine, assignment.grant_filter(actor, Task)))
-        for name in ("process_key", "instance_id", "committee", "specification"):
-            if args.get(name):
-                query = query.where(getattr(Task, name) == args[name])
-        if args.get("due_before"):
-            query = query.where(Task.due_at < args["due_before"])
-        if args.get("overdue"):
-            query = query.where(Task.due_at < clock.now(), Task.state.in_(OPEN))
-        query = query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+        """My inbox: tasks assigned to me and open tasks my roles may take in my scopes; auditors see all.
+
+        Filters: process, instance, committee, specification, level, jurisdiction, duty, state, due
+        before, overdue; sorted by due date (tasks without one last); paginated."""
+        page, per_page = args.pop("page"), args.pop("per_page")
         with engine().db.transaction() as session:
-            items, total = paginate(session, query, args["page"], args["per_page"])
-            return page_payload([task_view(t) for t in items], total, args["page"], args["per_page"])
-
-
-def _get_task(session, task_id: str) -> Task:
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"No task with id '{task_id}'.")
-    return task
+            query = inbox.query(session, current_actor(), **args)
+            items, total = paginate(session, query, page, per_page)
+            return page_payload([task_view(t) for t in items], total, page, per_page)
 
 
 @blp.route("/tasks/<string:task_id>")
@@ -60,10 +32,10 @@ class TaskResource(MethodView):
     @authenticated(blp)
     @blp.response(200, TaskSchema)
     def get(self, task_id):
-        """One task with its form schema."""
+        """One task with its form schema (404 outside the caller's scopes)."""
         eng = engine()
         with eng.db.transaction() as session:
-            return task_view(_get_task(session, task_id), eng.forms)
+            return task_view(assignment.visible_task(session, current_actor(), task_id), eng.forms)
 
 
 @blp.route("/tasks/<string:task_id>/claim")
@@ -71,7 +43,7 @@ class ClaimResource(MethodView):
     @authenticated(blp)
     @blp.response(200, TaskSchema)
     def post(self, task_id):
-        """Take the task; only users holding its lane's role."""
+        """Take the task: its lane's role within the instance's scope, and the duty rules (BR3, BR4, BR7, BR11)."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()
@@ -84,7 +56,7 @@ class UnclaimResource(MethodView):
     @authenticated(blp)
     @blp.response(200, TaskSchema)
     def post(self, task_id):
-        """Give a claimed task back to the pool."""
+        """Give a claimed task back to the pool (its holder only)."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()
@@ -98,7 +70,8 @@ class AssignResource(MethodView):
     @blp.arguments(AssignRequest)
     @blp.response(200, TaskSchema)
     def post(self, body, task_id):
-        """Reassign a task to a user who holds its role, with a reason (secretariat or authority)."""
+        """Reassign a task, with a reason, to a user who could claim it (secretariat or approving authority
+        of the instance's scope); the reason is kept in the history."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()
@@ -113,7 +86,8 @@ class CompleteResource(MethodView):
     @blp.arguments(CompleteRequest)
     @blp.response(200, TaskSchema)
     def post(self, body, task_id):
-        """Complete with form data (validated against the task's JSON Schema); the instance moves on."""
+        """Complete with form data (validated against the task's JSON Schema); the role, scope and duty rules
+        are checked again now, so a grant revoked since the claim stops it."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()

@@ -1,0 +1,84 @@
+"""The committee registry, read-only and public (BR12): the processes keep it true."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from api.auth import engine
+from api.committee_schemas import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
+from api.views import page_payload
+from engine.errors import NotFound
+from engine.lifecycle import committee_registry as registry
+from engine.lifecycle.committee_models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember
+from engine.lifecycle.committee_rules import ROLE_NAMES
+
+blp = Blueprint("committees", __name__, description="委员会名录 · Committee registry (no login)")
+
+
+def committee_view(c: Committee, member_count: int) -> dict:
+    state = registry.state(c)
+    return {"code": c.code, "name": c.name, "level": c.level, "jurisdiction": c.jurisdiction, "authority": c.authority,
+            "status": c.status, "status_reason": c.status_reason, "status_changed_at": c.status_changed_at,
+            "parent_code": c.parent_code, "scope": c.scope, "secretariat_host": c.secretariat_host,
+            "term": {"number": c.term_number, "start": c.term_start, "end": c.term_end,
+                     "expired": state.term_expired},
+            "established_at": c.established_at, "approval_document": c.approval_document,
+            "rectification_until": c.rectification_until, "last_grade": c.last_grade,
+            "last_assessed_at": c.last_assessed_at, "assessment_flag": c.assessment_flag,
+            "successor_code": c.successor_code, "accepts_projects": state.project_refusal() is None,
+            "accepts_reviews": state.review_refusal() is None, "member_count": member_count}
+
+
+def _member_counts(session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = session.execute(select(CommitteeMember.committee_id, func.count()).where(
+        CommitteeMember.committee_id.in_(ids), CommitteeMember.active.is_(True),
+        CommitteeMember.role.in_(VOTING_ROLES)).group_by(CommitteeMember.committee_id))
+    return dict(rows.all())
+
+
+def detail_view(session, c: Committee) -> dict:
+    members = registry.members(session, c)
+    view = committee_view(c, sum(1 for m in members if m.role in VOTING_ROLES))
+    view["members"] = [{"name": m.name, "role": m.role, "role_title": ROLE_NAMES.get(m.role, m.role), "unit": m.unit,
+                        "stakeholder_category": m.stakeholder_category, "title": m.title,
+                        "term_number": m.term_number} for m in members]
+    view["subcommittees"] = list(session.scalars(select(Committee.code).where(Committee.parent_code == c.code)
+                                                 .order_by(Committee.code)))
+    view["annual_report_misses"] = registry.annual_misses(session, c.code, c.last_assessed_at)
+    view["reports"] = [{"kind": r.kind, "period": r.period, "missed": r.missed, "missed_at": r.missed_at,
+                        "accepted_at": r.accepted_at, "grade": r.grade} for r in registry.reports(session, c.code)]
+    view["assessments"] = [{"kind": a.kind, "grade": a.grade, "passed": a.passed, "assessed_at": a.assessed_at,
+                            "rectification_until": a.rectification_until, "outcome": a.outcome}
+                           for a in session.scalars(select(CommitteeAssessment).where(
+                               CommitteeAssessment.committee_id == c.id).order_by(CommitteeAssessment.id))]
+    view["application"] = c.application
+    return view
+
+
+@blp.route("/committees")
+class CommitteesResource(MethodView):
+    @blp.arguments(CommitteeListArgs, location="query")
+    @blp.response(200, CommitteePageSchema)
+    def get(self, args):
+        """Committees by code (no login). Filter by status, level, jurisdiction, part of the code or name (q), a
+        member's name, an expired term (BR13), a flag for assessment (BR8), or the parent of subcommittees."""
+        page, per_page = args.pop("page"), args.pop("per_page")
+        with engine().db.transaction() as session:
+            items, total = registry.search(session, registry.CommitteeFilter(**args), page, per_page)
+            counts = _member_counts(session, [c.id for c in items])
+            return page_payload([committee_view(c, counts.get(c.id, 0)) for c in items], total, page, per_page)
+
+
+@blp.route("/committees/<path:code>")
+class CommitteeResource(MethodView):
+    @blp.response(200, CommitteeDetailSchema)
+    def get(self, code):
+        """One committee with its current members, subcommittees, reports and assessments (no login)."""
+        with engine().db.transaction() as session:
+            committee = registry.get(session, code)
+            if committee is None:
+                raise NotFound(f"No committee '{code}' in the registry.")
+            return detail_view(session, committee)

@@ -1,0 +1,52 @@
+"""The caller's reminders, overdue warnings and escalation notices."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import authenticated, current_actor, engine
+from api.timer_schemas import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
+from api.views import paginate
+from engine import notifications
+from engine.timer_models import Notification
+
+blp = Blueprint("notifications", __name__, description="提醒 · Notifications")
+
+
+def notification_view(n: Notification) -> dict:
+    return {"id": n.id, "kind": n.kind, "message": n.message, "role": n.role, "instance_id": n.instance_id,
+            "process_key": n.process_key, "element_id": n.element_id, "task_id": n.task_id,
+            "task_name": n.task_name, "due_at": n.due_at, "created_at": n.created_at, "read_at": n.read_at}
+
+
+@blp.route("/notifications")
+class NotificationsResource(MethodView):
+    @authenticated(blp)
+    @blp.arguments(NotificationArgs, location="query")
+    @blp.response(200, NotificationPageSchema)
+    def get(self, args):
+        """My notifications, newest first; ``unread`` counts the ones I have not marked read."""
+        me = current_actor().username
+        with engine().db.transaction() as session:
+            query = notifications.for_user(session, me, args["unread"])
+            items, total = paginate(session, query, args["page"], args["per_page"])
+            return {"items": [notification_view(n) for n in items], "total": total, "page": args["page"],
+                    "per_page": args["per_page"], "unread": notifications.unread_count(session, me)}
+
+
+@blp.route("/notifications/<int:notification_id>/read")
+class ReadResource(MethodView):
+    @authenticated(blp)
+    @blp.response(200, NotificationSchema)
+    def post(self, notification_id):
+        """Mark one of my notifications read."""
+        with engine().db.transaction() as session:
+            return notification_view(notifications.mark_read(session, current_actor().username, notification_id))
+
+
+@blp.route("/notifications/read-all")
+class ReadAllResource(MethodView):
+    @authenticated(blp)
+    @blp.response(200, MarkedSchema)
+    def post(self):
+        """Mark all my notifications read."""
+        with engine().db.transaction() as session:
+            return {"marked": notifications.mark_all_read(session, current_actor().username)}

@@ -1,0 +1,90 @@
+"""Operations on timers: what is upcoming and overdue, and firing one now with a reason."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from api.auth import authenticated, current_actor, engine, require_writer
+from api.timer_schemas import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
+from api.views import paginate
+from engine import assignment, clock, timer_service
+from engine.errors import NotFound
+from engine.models import Instance, Timer
+from engine.timer_service import MAX_ATTEMPTS
+
+blp = Blueprint("timers", __name__, description="定时器 · Timers")
+READERS = ("authority", "process_admin", "auditor")
+FIRERS = ("authority", "process_admin")
+
+
+def timer_row(timer: Timer, instance: Instance, now) -> dict:
+    return {"id": timer.id, "instance_id": timer.instance_id, "process_key": instance.process_key,
+            "business_key": instance.business_key, "committee": instance.committee,
+            "element_id": timer.element_id, "name": timer.name, "kind": timer.kind, "state": _state(timer),
+            "due_at": timer.due_at, "fired_at": timer.fired_at,
+            "overdue": timer.state == "waiting" and timer.due_at < now, "rule": timer.rule,
+            "warning": timer.warning, "attempts": timer.attempts or 0, "last_error": timer.last_error}
+
+
+def _state(timer: Timer) -> str:
+    """``failed``: still waiting in the workflow, but firing failed too often; the worker leaves it alone."""
+    if timer.state == "waiting" and (timer.attempts or 0) >= MAX_ATTEMPTS:
+        return "failed"
+    return timer.state
+
+
+def _scoped(query, actor):
+    """Process admins and auditors see every timer (operational data); an authority those of its scopes."""
+    if actor.has_role("process_admin") or actor.has_role("auditor"):
+        return query
+    return query.where(assignment.visible_instances(actor))
+
+
+@blp.route("/timers")
+class TimersResource(MethodView):
+    @authenticated(blp, *READERS)
+    @blp.arguments(TimerListArgs, location="query")
+    @blp.response(200, TimerPageSchema)
+    def get(self, args):
+        """Timers by due time: waiting (upcoming and overdue) by default; filter by state, dates, process."""
+        now = clock.now()
+        query = select(Timer).join(Instance, Instance.id == Timer.instance_id)
+        if args["state"] == "failed":
+            query = query.where(Timer.state == "waiting", Timer.attempts >= MAX_ATTEMPTS)
+        elif args["state"] != "all":
+            query = query.where(Timer.state == args["state"])
+        if args.get("overdue"):
+            query = query.where(Timer.state == "waiting", Timer.due_at < now)
+        if args.get("due_before"):
+            query = query.where(Timer.due_at < args["due_before"])
+        if args.get("due_after"):
+            query = query.where(Timer.due_at >= args["due_after"])
+        for name, column in (("process_key", Instance.process_key), ("instance_id", Timer.instance_id),
+                             ("element_id", Timer.element_id), ("committee", Instance.committee)):
+            if args.get(name):
+                query = query.where(column == args[name])
+        if args.get("with_warning"):
+            query = query.where(Timer.warning.is_not(None))
+        query = _scoped(query, current_actor()).order_by(Timer.due_at, Timer.id)
+        with engine().db.transaction() as session:
+            items, total = paginate(session, query, args["page"], args["per_page"])
+            rows = [timer_row(t, session.get(Instance, t.instance_id), now) for t in items]
+            return {"items": rows, "total": total, "page": args["page"], "per_page": args["per_page"], "now": now}
+
+
+@blp.route("/timers/<int:timer_id>/fire")
+class FireResource(MethodView):
+    @authenticated(blp, *FIRERS)
+    @blp.arguments(FireRequest)
+    @blp.response(200, TimerRowSchema)
+    def post(self, body, timer_id):
+        """Fire a waiting timer now (process admin or authority), with a reason kept in the history."""
+        actor = current_actor()
+        require_writer(actor)
+        eng = engine()
+        with eng.db.transaction() as session:
+            timer = session.get(Timer, timer_id)
+            if timer is None or not session.scalar(_scoped(select(Instance.id).where(
+                    Instance.id == timer.instance_id), actor)):
+                raise NotFound(f"No timer {timer_id}.")
+            timer = timer_service.fire_now(eng.runtime, session, actor, timer_id, body["reason"])
+            return timer_row(timer, session.get(Instance, timer.instance_id), clock.now())

@@ -1,0 +1,14 @@
+"""Schedule subjects from the committee registry: ``active_committees`` — every working committee with its
+level and, as ``anchor``, the last day of its term (so ``{"kind": "before", "duration": "renewal_lead"}``
+starts the renewal of each term once).
+
+Registered when the engine is assembled (engine/workflow_engine.py imports this module), not from the
+package ``__init__``: engine.models imports the lifecycle package, and engine.schedules may at that very
+moment still be importing engine.models, without its provider table yet.
+"""
+from __future__ import annotations
+
+from .. import schedules
+from .committee_registry import active_committees
+
+schedules.SUBJECT_PROVIDERS["active_committees"] = active_committees

@@ -1,0 +1,166 @@
+"""P5 assessment, rectification and exit over HTTP: a pass clears the BR8 flag; 不合格 puts the committee into
+rectification (BR9 through status_of); the secretariat's report or the end of the period leads to reassessment;
+failing again leads to reorganisation, a new secretariat host, suspension or revocation with the open
+specifications reassigned; the registry after each story."""
+from datetime import UTC, datetime
+
+import pytest
+
+from engine import clock as engine_clock
+from engine.lifecycle import committee_registry
+from engine.lifecycle.committee_models import CommitteeReport
+from engine.lifecycle.spec_models import Specification
+from tests.scenarios.committee_support import AUTHORITY, PLAN, Walker, candidate, candidates, composition, deploy
+from tests.scenarios.committee_support import seed_committee as seed
+
+RECTIFIED = {"rectification_summary": "补齐年度报告，充实秘书处", "measures": "建立报告提醒制度"}
+
+
+@pytest.fixture
+def walker(engine, login):
+    deploy(engine)
+    return Walker(engine, login)
+
+
+@pytest.fixture
+def authority(login):
+    return login("samr", AUTHORITY)
+
+
+def members():
+    pool = candidates()
+    return [{**c, "role": e["role"]} for c, e in zip(pool, composition(pool), strict=True)]
+
+
+def state(engine, code):
+    with engine.db.transaction() as session:
+        return committee_registry.status_of(session, code)
+
+
+def assess(walker, authority, code):
+    started = authority.post("/instances", json={"process_key": "committee_assessment",
+                                                 "scope": {"committee": code, "level": "national"}})
+    assert started.status_code == 201, started.get_json()
+    return started.get_json()["id"]
+
+
+def fail_twice(walker, engine, login, authority, code):
+    """Graded 不合格, rectified at once, reassessed 不合格: the authority must decide."""
+    seed(engine, code, members=members())
+    sec = login(f"sec_{code}", f"secretariat:committee/{code}")
+    iid = assess(walker, authority, code)
+    walker.do(authority, iid, "task_grade", {"grade": "不合格", "comment": "连续两年未报年度报告"})
+    walker.do(sec, iid, "task_rectify", RECTIFIED)
+    walker.do(authority, iid, "task_reassess", {"reassessment_grade": "不合格", "reassessment_comment": "整改不到位"})
+    assert walker.open_elements(authority, iid) == ["task_decide"]
+    return iid, sec
+
+
+def test_a_pass_clears_the_flag(walker, engine, authority, app):
+    seed(engine, "MTC70", members=members(), assessment_flag="年度工作报告自上次考核以来逾期 2 次",
+         flagged_at=datetime(2026, 2, 1, tzinfo=UTC))
+    with engine.db.transaction() as session:
+        for year in ("2025", "2026"):
+            session.add(CommitteeReport(committee_code="MTC70", kind="annual", period=year, missed=True,
+                                        missed_at=datetime(int(year), 2, 1, tzinfo=UTC)))
+    iid = assess(walker, authority, "MTC70")
+    seen = authority.get(f"/instances/{iid}").get_json()["data"]
+    assert seen["annual_report_misses"] == 2 and seen["assessment_flag"].startswith("年度工作报告")
+    walker.do(authority, iid, "task_grade", {"grade": "优秀", "comment": "—"}, status=422)
+    walker.do(authority, iid, "task_grade", {"grade": "二级", "comment": "报告已补交，工作基本正常"})
+    assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
+    committee = app.test_client().get("/api/v1/committees/MTC70").get_json()
+    assert (committee["status"], committee["last_grade"], committee["assessment_flag"]) == ("active", "二级", None)
+    assert committee["annual_report_misses"] == 0  # counted since the last assessment
+    assert [(a["kind"], a["grade"], a["passed"]) for a in committee["assessments"]] == [("assessment", "二级", True)]
+
+
+def test_rectification_blocks_projects_until_restored(walker, engine, login, authority, app):
+    seed(engine, "MTC70", members=members())
+    sec = login("sec70", "secretariat:committee/MTC70")
+    iid = assess(walker, authority, "MTC70")
+    assert state(engine, "MTC70").project_refusal() is None  # BR9 allows an active committee
+    walker.do(authority, iid, "task_grade", {"grade": "不合格", "comment": "秘书处长期空缺"})
+    rectifying = state(engine, "MTC70")
+    assert rectifying == "rectification" and rectifying.project_refusal()[0] == "BR9"
+    assert rectifying.rectification_until == datetime(2026, 9, 2, 9, 0, tzinfo=UTC)  # rectification_period 6 months
+    assert rectifying.review_refusal() is None  # running reviews go on; only new 立项 is refused
+    public = app.test_client().get("/api/v1/committees/MTC70").get_json()
+    assert public["status"] == "rectification" and public["accepts_projects"] is False
+    task = walker.task(sec, iid, "task_rectify")
+    assert task["due_at"].startswith("2026-09-02")
+    walker.do(sec, iid, "task_rectify", RECTIFIED)
+    walker.do(authority, iid, "task_reassess", {"reassessment_grade": "三级", "reassessment_comment": "整改基本到位"})
+    assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
+    restored = state(engine, "MTC70")
+    assert restored == "active" and restored.project_refusal() is None and restored.rectification_until is None
+    grades = [(a["kind"], a["grade"]) for a in app.test_client().get("/api/v1/committees/MTC70").get_json()[
+        "assessments"]]
+    assert grades == [("assessment", "不合格"), ("reassessment", "三级")]
+
+
+def test_period_runs_out_then_revocation_reassigns_open_specifications(walker, engine, login, authority, clock, app):
+    seed(engine, "MTC70", members=members())
+    seed(engine, "MTC71", name="全国几何量计量技术委员会")
+    now = engine_clock.now()
+    with engine.db.transaction() as session:
+        for spec_id, stage in (("JJF-2026-070", "drafting"), ("JJG-2025-070", "review"), ("JJF-2020-070", "abolished")):
+            session.add(Specification(id=spec_id, type=spec_id[:3], title=f"规范 {spec_id}", committee="MTC70",
+                                      level="national", stage=stage, created_at=now, updated_at=now))
+    login("sec70", "secretariat:committee/MTC70")
+    iid = assess(walker, authority, "MTC70")
+    walker.do(authority, iid, "task_grade", {"grade": "不合格", "comment": "无年度报告"})
+    walker.advance(clock, days=184, seconds=1)  # past 2 September: the period ran out without a report
+    assert walker.open_elements(authority, iid) == ["task_reassess"]
+    walker.do(authority, iid, "task_reassess", {"reassessment_grade": "不合格", "reassessment_comment": "未整改"})
+    decision = {"exit_action": "revoke", "decision_reason": "整改期满未整改，予以撤销"}
+    walker.do(authority, iid, "task_decide", decision, status=422)  # a successor must be named
+    refused = walker.do(authority, iid, "task_decide", {**decision, "successor_code": "MTC99"}, status=409)
+    assert "MTC99" in refused.get_json()["detail"]
+    walker.do(authority, iid, "task_decide", {**decision, "successor_code": "MTC70"}, status=409)
+    walker.do(authority, iid, "task_decide", {**decision, "successor_code": "MTC71"})
+    done = authority.get(f"/instances/{iid}").get_json()
+    assert done["state"] == "completed"
+    assert sorted(done["data"]["reassigned_specifications"]) == ["JJF-2026-070", "JJG-2025-070"]
+    committee = app.test_client().get("/api/v1/committees/MTC70").get_json()
+    assert (committee["status"], committee["successor_code"]) == ("revoked", "MTC71")
+    assert committee["members"] == [] and committee["assessments"][-1]["outcome"] == "revoke"
+    with engine.db.transaction() as session:
+        owners = {s.id: s.committee for s in session.query(Specification)}
+    assert owners == {"JJF-2026-070": "MTC71", "JJG-2025-070": "MTC71", "JJF-2020-070": "MTC70"}
+    assert state(engine, "MTC70").project_refusal()[0] == "BR9"
+    active = app.test_client().get("/api/v1/committees", query_string={"status": "active"}).get_json()
+    assert [c["code"] for c in active["items"]] == ["MTC71"]
+
+
+def test_replace_host_and_suspend(walker, engine, login, authority, app):
+    iid, _ = fail_twice(walker, engine, login, authority, "MTC72")
+    walker.do(authority, iid, "task_decide", {"exit_action": "replace_host", "decision_reason": "秘书处无力履职"},
+              status=422)
+    walker.do(authority, iid, "task_decide", {"exit_action": "replace_host", "decision_reason": "秘书处无力履职",
+                                              "new_secretariat_host": "上海市计量测试技术研究院"})
+    replaced = app.test_client().get("/api/v1/committees/MTC72").get_json()
+    assert (replaced["status"], replaced["secretariat_host"]) == ("active", "上海市计量测试技术研究院")
+
+    iid, _ = fail_twice(walker, engine, login, authority, "MTC73")
+    walker.do(authority, iid, "task_decide", {"exit_action": "suspend", "decision_reason": "暂停工作一年"})
+    suspended = state(engine, "MTC73")
+    assert suspended == "suspended" and suspended.project_refusal() and suspended.review_refusal()[0] == "BR13"
+    listed = app.test_client().get("/api/v1/committees", query_string={"status": "suspended"}).get_json()
+    assert [c["code"] for c in listed["items"]] == ["MTC73"]
+
+
+def test_reorganise_with_a_new_composition(walker, engine, login, authority, clock, app):
+    iid, sec = fail_twice(walker, engine, login, authority, "MTC74")
+    walker.do(authority, iid, "task_decide", {"exit_action": "reorganise", "decision_reason": "重新组建委员会"})
+    pool = [candidate(i, name=f"重组委员{i:02d}") for i in range(25)]
+    walker.do(sec, iid, "task_recruit", {"call_summary": "重组征集", "candidates": pool})
+    walker.do(sec, iid, "task_plan", {**PLAN, "composition": composition(pool)})
+    walker.do(authority, iid, "task_review", {"composition_decision": "approve"})
+    walker.advance(clock, days=30, seconds=1)
+    walker.fresh(authority)
+    assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
+    committee = app.test_client().get("/api/v1/committees/MTC74").get_json()
+    assert committee["status"] == "active" and committee["term"]["number"] == 1
+    assert {m["name"] for m in committee["members"] if m["role"] == "chair"} == {"重组委员00"}
+    assert committee["assessments"][-1]["outcome"] == "reorganise"

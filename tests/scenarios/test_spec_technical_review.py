@@ -1,0 +1,240 @@
+"""P9 technical review (审定) over HTTP: consent, papers, the chief reviewer, the vote and its tally (quorum 2/3,
+pass 3/4 of those voting, non-voters recorded apart), pass / pass with changes / fail twice, the vote window,
+and the rules BR1, BR2, BR3, BR4, BR7, BR13 refusing and allowing."""
+from datetime import date
+
+import pytest
+
+from tests.scenarios.spec_stories import p9_to_vote, vote
+from tests.scenarios.spec_support import VOTERS, World, deploy, seed_committee, seed_spec, set_committee, spec_scope
+
+SPEC = "JJF-2026-101"
+
+
+@pytest.fixture
+def w(engine, app, clock):
+    deploy(engine, "p9_technical_review.bpmn")
+    seed_committee(engine)
+    world = World(engine, app.test_client(), clock)
+    seed_spec(engine, SPEC, stage="review", comment_closed_at="2026-02-01T00:00:00+00:00", comments_total=2,
+              comments_answered=2)
+    world.grant("drafter", f"drafter:spec/{SPEC}")
+    return world
+
+
+def start(w) -> str:
+    return w.start("sec", "technical_review", scope=spec_scope(SPEC))["id"]
+
+
+def count(w, iid: str) -> dict:
+    w.do("sec", iid, "p9_task_count", {"count_note": "计票完毕"})
+    return w.spec(SPEC)["review"]
+
+
+def test_main_path_passes_with_ballots_and_recorded_opinions(w):
+    w.grant("observer", f"observer:spec/{SPEC}")
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    data = w.instance(iid)["data"]
+    assert sorted(data["voters"]) == sorted(VOTERS) and data["observers"] == ["observer"]
+    assert data["corresponding_members"] == ["corr"]
+    assert len(w.tasks(iid, "p9_task_vote")) == len(VOTERS)
+    vote(w, iid, {name: "yes" for name in VOTERS})
+    w.do("corr", iid, "p9_task_opinion", {"opinion": {"text": "建议增加附录示例"}})
+    w.do("observer", iid, "p9_task_observe", {"observation": {"text": "关注消费者权益"}})
+    result = count(w, iid)
+    assert result["voting_members"] == 8 and result["cast"] == 8 and result["yes"] == 8
+    assert result["quorum_met"] and result["passed"] and result["quorum_required"] == 6
+    assert sorted(b["voter"] for b in result["ballots"]) == sorted(VOTERS)  # each ballot carries its voter
+    assert next(b for b in result["ballots"] if b["voter"] == "m2")["unit"] == "单位2"
+    assert [o["by"] for o in result["corresponding_opinions"]] == ["corr"]  # recorded, not counted (BR7)
+    assert [o["text"] for o in result["observer_opinions"]] == ["关注消费者权益"]
+    w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "pass", "minutes": "审定会议纪要"})
+    instance = w.instance(iid)
+    assert instance["state"] == "completed" and instance["data"]["review_outcome"] == "passed"
+    spec = w.spec(SPEC)
+    assert spec["review_passed"] and spec["minutes"] == "审定会议纪要" and spec["review_conclusion"] == "pass"
+    assert spec["consent"]["by"] == "chair" and spec["papers_sent_at"] is not None
+    assert [c["action"] for c in spec["changes"]] == [
+        "review_round_started", "review_consented", "review_papers_sent", "review_opened", "review_tallied",
+        "review_minutes", "review_passed"]
+
+
+def test_pass_with_changes_until_the_chief_reviewer_confirms(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {name: "yes" for name in VOTERS})
+    w.advance(days=16)
+    count(w, iid)
+    w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "pass_with_changes", "minutes": "修改后通过",
+                                      "required_changes": "修改第 5 章"})
+    w.do("drafter", iid, "p9_task_changes", {"changes_summary": "已修改第 5 章"})
+    w.do("m1", iid, "p9_task_confirm", {"changes_confirmed": False, "confirm_opinion": "5.2 仍需修改"})
+    assert w.open_elements(iid) == ["p9_task_changes"]
+    w.do("drafter", iid, "p9_task_changes", {"changes_summary": "已修改 5.2"})
+    w.do("m1", iid, "p9_task_confirm", {"changes_confirmed": True})
+    assert w.instance(iid)["data"]["review_outcome"] == "passed"
+    assert w.spec(SPEC)["review_conclusion"] == "pass_with_changes"
+
+
+def test_failing_twice_cancels_the_project(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {"chair": "no", "vice": "no", "m1": "yes", "m2": "yes", "m3": "yes", "m4": "yes"})
+    w.advance(days=16)  # the vote window closes
+    first = count(w, iid)
+    assert first["cast"] == 6 and first["quorum_met"] and not first["passed"]  # 4/6 yes < 3/4
+    assert w.open_elements(iid) == ["p9_task_revise"]
+    assert w.spec(SPEC)["review_failures"] == 1
+    w.do("drafter", iid, "p9_task_revise", {"revision_summary": "按意见全面修改"})
+    assert w.spec(SPEC)["review_round"] == 2 and w.spec(SPEC)["consent"] is None  # a new round from the start
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {name: "no" for name in VOTERS})
+    w.do("corr", iid, "p9_task_opinion", {"opinion": {"text": "不赞成"}})  # the last branch: the vote can be counted
+    second = count(w, iid)
+    assert second["round"] == 2 and second["cast"] == 8 and second["no"] == 8
+    instance = w.instance(iid)
+    assert instance["state"] == "completed" and instance["data"]["review_outcome"] == "cancelled"
+    spec = w.spec(SPEC)
+    assert spec["stage"] == "cancelled" and spec["review_failures"] == 2 and not spec["review_passed"]
+
+
+def test_failing_once_then_passing(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {name: "no" for name in VOTERS})
+    assert w.open_elements(iid) == ["p9_task_opinion"]  # the corresponding member's window is still open
+    w.advance(days=16)
+    count(w, iid)
+    w.do("drafter", iid, "p9_task_revise", {"revision_summary": "修改"})
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {"chair": "yes", "vice": "yes", "m1": "yes", "m2": "yes", "m3": "yes", "m4": "abstain"})
+    w.advance(days=16)
+    result = count(w, iid)
+    assert result["round"] == 2 and result["cast"] == 6 and result["yes"] == 5 and result["passed"]  # 5/6 ≥ 3/4
+    assert w.open_elements(iid) == ["p9_task_minutes"]
+
+
+def test_vote_window_closes_without_quorum(w, engine):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {"chair": "yes", "vice": "yes", "m1": "yes", "m2": "yes", "m3": "yes"})
+    w.advance(days=14)
+    assert len([t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] is None]) == 3  # still open
+    w.advance(days=1, seconds=1)  # review_vote_window: 15 days
+    assert w.tasks(iid, "p9_task_vote") == [] and w.open_elements(iid) == ["p9_task_count"]
+    result = count(w, iid)
+    assert result["cast"] == 5 and result["yes"] == 5 and not result["quorum_met"] and not result["passed"]
+    assert result["quorum_required"] == 6  # 2/3 of 8 voting members
+    assert w.open_elements(iid) == ["p9_task_revise"]
+
+
+def test_consent_by_a_vice_chair_refused_then_given(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": False, "missing_items": "缺意见汇总处理表"})
+    w.do("drafter", iid, "p9_task_supplement", {"supplement_note": "已补充"})
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "vice_chair"})
+    assert w.open_elements(iid) == ["p9_task_consent_vice"]
+    assert w.as_("chair").post(f"/tasks/{w.task(iid, 'p9_task_consent_vice')['id']}/claim").status_code == 403
+    w.do("vice", iid, "p9_task_consent_vice", {"consent": False, "consent_opinion": "技术指标需再论证"})
+    assert w.open_elements(iid) == ["p9_task_supplement"]
+    assert w.spec(SPEC)["consent"]["consent"] is False
+    w.do("drafter", iid, "p9_task_supplement", {"supplement_note": "已论证"})
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "vice_chair"})
+    w.do("vice", iid, "p9_task_consent_vice", {"consent": True})
+    assert w.open_elements(iid) == ["p9_task_papers"]
+    assert w.spec(SPEC)["consent"] == {**w.spec(SPEC)["consent"], "by": "vice", "role": "vice_chair", "consent": True}
+
+
+def test_br2_refuses_the_vote_before_the_papers_period_and_allows_it_after(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "correspondence"})
+    w.grant("m1", f"chief_reviewer:spec/{SPEC}")
+    w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.advance(days=29)
+    refused = w.do("sec", iid, "p9_task_open_vote", {}, status=403)
+    assert refused.get_json()["rule"] == "BR2" and "papers_before_review" in refused.get_json()["detail"]
+    assert w.tasks(iid, "p9_task_vote") == []
+    w.advance(days=1)
+    w.do("sec", iid, "p9_task_open_vote", {})
+    assert len(w.tasks(iid, "p9_task_vote")) == 8
+
+
+def test_br2_refuses_while_comments_are_open(w, engine):
+    seed_spec(engine, "JJF-2026-102", stage="review", comments_total=3, comments_answered=1)
+    w.grant("drafter", "drafter:spec/JJF-2026-102")
+    iid = w.start("sec", "technical_review", scope=spec_scope("JJF-2026-102"))["id"]
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
+    w.grant("m1", "chief_reviewer:spec/JJF-2026-102")
+    w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.advance(days=31)
+    body = w.do("sec", iid, "p9_task_open_vote", {}, status=403).get_json()
+    assert body["rule"] == "BR2"
+    assert body["reasons"] == ["the comment window (征求意见) has not closed",
+                               "2 comments have no answer in the handling table"]
+
+
+def test_br13_refuses_a_review_when_the_term_expired(w, engine):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
+    w.grant("m1", f"chief_reviewer:spec/{SPEC}")
+    w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.advance(days=30)
+    set_committee(engine, term_end=date(2026, 3, 31))
+    refused = w.do("sec", iid, "p9_task_open_vote", {}, status=403)
+    assert refused.get_json()["rule"] == "BR13"
+    set_committee(engine, term_end=date(2031, 3, 31))  # renewed
+    w.do("sec", iid, "p9_task_open_vote", {})
+
+
+def test_br3_no_drafter_nor_drafting_unit_as_chief_reviewer(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
+    task = w.task(iid, "p9_task_chief")
+    for name in ("drafter", "colleague"):
+        w.grant(name, f"chief_reviewer:spec/{SPEC}")
+        refused = w.as_(name).post(f"/tasks/{task['id']}/claim")
+        assert refused.status_code == 403 and refused.get_json()["rule"] == "BR3", name
+    w.grant("m2", f"chief_reviewer:spec/{SPEC}")
+    assert w.as_("m2").post(f"/tasks/{task['id']}/claim").status_code == 200
+    # the secretariat assigns the chief review: the same rules apply to the assignee
+    assert w.as_("sec").post(f"/tasks/{task['id']}/assign", json={"assignee": "colleague", "reason": "试"}) \
+        .get_json()["rule"] == "BR3"
+
+
+def test_br4_a_declared_conflict_excludes_from_the_vote(w):
+    w.as_("m1").post(f"/specifications/{SPEC}/conflicts", json={"reason": "本单位为该规范主要使用方"})
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, chief="m2")
+    assert "m1" not in w.instance(iid)["data"]["voters"] and w.instance(iid)["data"]["voting_member_count"] == 7
+    task = w.tasks(iid, "p9_task_vote")[0]
+    refused = w.as_("m1").post(f"/tasks/{task['id']}/claim")
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "BR4"
+
+
+def test_br7_corresponding_members_do_not_vote(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    task = w.tasks(iid, "p9_task_vote")[0]
+    refused = w.as_("corr").post(f"/tasks/{task['id']}/claim")
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "BR7"
+    w.do("m1", iid, "p9_task_vote", {"ballot": {"choice": "yes"}}, task=task)
+    second = w.tasks(iid, "p9_task_vote")[0]
+    assert w.as_("m1").post(f"/tasks/{second['id']}/claim").get_json()["rule"] == "one-ballot"
+
+
+def test_no_observers_for_a_specification_that_is_not_livelihood(w, engine):
+    seed_spec(engine, "JJF-2026-103", stage="review", livelihood=False,
+              comment_closed_at="2026-02-01T00:00:00+00:00")
+    w.grant("observer", "observer:spec/JJF-2026-103")
+    iid = w.start("sec", "technical_review", scope=spec_scope("JJF-2026-103"))["id"]
+    p9_to_vote(w, iid, "JJF-2026-103")
+    assert w.instance(iid)["data"]["observers"] == [] and w.tasks(iid, "p9_task_observe") == []
