@@ -49,21 +49,19 @@ def rereview_open(ctx: ServiceContext, data: dict) -> dict:
     return _view(spec)
 
 
-def _concluded(ctx: ServiceContext, spec: Specification, outcome: str, **extra) -> None:
+def _concluded(ctx: ServiceContext, spec: Specification, outcome: str, data: dict, stage: str = "published",
+               **extra) -> None:
+    """Record the re-review's outcome; the next re-review counts from today."""
     spec.rereview_outcome, spec.last_rereview_on = outcome, spec_registry.today()
-    change(ctx, spec, f"rereview_{outcome}", stage=extra.pop("stage", "published"),
-           opinion=data_opinion(extra.pop("data")), **extra)
-
-
-def data_opinion(data: dict) -> str | None:
-    return data.get("abolition_opinion") or data.get("rereview_opinion") or data.get("rereview_reasons")
+    opinion = data.get("abolition_opinion") or data.get("rereview_opinion") or data.get("rereview_reasons")
+    change(ctx, spec, f"rereview_{outcome}", stage=stage, opinion=opinion, **extra)
 
 
 @service("rereview_keep")
 def rereview_keep(ctx: ServiceContext, data: dict) -> dict:
     """Confirmed as it is (继续有效): the next re-review counts from today."""
     spec = _published(ctx, data)
-    _concluded(ctx, spec, "keep", data=data)
+    _concluded(ctx, spec, "keep", data)
     return {"rereview_result": "keep"}
 
 
@@ -73,7 +71,7 @@ def revision_open(ctx: ServiceContext, data: dict) -> dict:
     instance moves to it, so the project's tasks are scoped to it; the old one stays in force until the
     revision is approved and supersedes it."""
     old = _published(ctx, data)
-    _concluded(ctx, old, "revise", data=data)
+    _concluded(ctx, old, "revise", data)
     year = now().year
     new = Specification(id=spec_numbering.project_id(ctx.session, old.type, old.level, old.jurisdiction, year),
                         type=old.type, title=old.title, kind="revision", replaces=old.id, committee=old.committee,
@@ -101,6 +99,6 @@ def spec_abolish(ctx: ServiceContext, data: dict) -> dict:
     """The authority abolishes the specification after the abolition notice."""
     spec = _published(ctx, data)
     spec.abolished_on = parse_date(data.get("abolished_on"), "abolished_on") or spec_registry.today()
-    _concluded(ctx, spec, "abolish", data=data, stage="abolished", abolished_on=spec.abolished_on,
+    _concluded(ctx, spec, "abolish", data, stage="abolished", abolished_on=spec.abolished_on,
                notice_id=data.get("notice_id"), objections=data.get("notice_objection_count"))
     return {"rereview_result": "abolish"}
