@@ -38,7 +38,8 @@ case "$cmd" in
     ;;
   test)
     setup test
-    exec .venv/bin/python -m pytest "$@"
+    # Both cores by default; MTCFLOW_TEST_WORKERS=0 runs in one process (e.g. to debug).
+    exec .venv/bin/python -m pytest -n "${MTCFLOW_TEST_WORKERS:-auto}" "$@"
     ;;
   *)
     echo "usage: ./dev.sh run|test [args…]" >&2; exit 2

@@ -119,3 +119,25 @@ def test_specification_facts_must_have_their_shape(people):
                                                 "variables": variables})
         assert response.status_code == 422, (variables, response.get_json())
     assert start(sec, "approval", {"committee": "MTC-12"}, {"drafters": "zhang", "livelihood": False})
+
+
+def test_reassignment_is_recorded_with_its_reason(people):
+    sec = people("sec", "secretariat:committee/MTC-12")
+    first = people("js", "authority:level/provincial/江苏")
+    second = people("js2", "authority:level/provincial/江苏")
+    inst = start(sec, "approval", JIANGSU)
+    review = submit(sec, inst)
+    assert first.post(f"/tasks/{review['id']}/claim").status_code == 200
+
+    no_reason = sec.post(f"/tasks/{review['id']}/assign", json={"assignee": "js2"})
+    assert no_reason.status_code == 422 and no_reason.mimetype == "application/problem+json"
+    moved = sec.post(f"/tasks/{review['id']}/assign", json={"assignee": "js2", "reason": "原审批人出差"})
+    assert moved.status_code == 200 and moved.get_json()["assignee"] == "js2"
+
+    assert [t["id"] for t in second.get("/tasks", query_string={"mine": "true"}).get_json()["items"]] == [review["id"]]
+    assert first.complete(review["id"], {"approved": True}).status_code == 409  # claimed by js2 now
+    events = sec.get(f"/instances/{inst['id']}/history").get_json()["items"]
+    assigned = [e for e in events if e["type"] == "task_assigned"]
+    assert len(assigned) == 1 and assigned[0]["actor"] == "sec"
+    assert assigned[0]["data"] == {"from": "js", "to": "js2", "reason": "原审批人出差"}
+    assert second.complete(review["id"], {"approved": True}).status_code == 200
