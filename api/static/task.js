@@ -1,0 +1,105 @@
+/* Task page: where the instance stands, the form from the task's JSON Schema, claim and complete. */
+(function () {
+  const { api, el, t, when } = window.mtc;
+  const root = document.getElementById("task");
+  const taskId = root.dataset.taskId;
+  const errorsBox = document.getElementById("errors");
+  const message = document.getElementById("task-message");
+  const buttons = { claim: byId("claim"), unclaim: byId("unclaim"), complete: byId("complete") };
+  let editor = null;
+  let viewer = null;
+
+  function byId(id) { return document.getElementById(id); }
+
+  function formSchema(schema) {
+    const copy = JSON.parse(JSON.stringify(schema || { type: "object", properties: {} }));
+    delete copy.$schema;
+    return copy;
+  }
+
+  function buildForm(task) {
+    if (editor) return;
+    editor = new JSONEditor(byId("form"), {
+      schema: formSchema(task.form), theme: "html", iconlib: null, disable_collapse: true,
+      disable_edit_json: true, disable_properties: true, disable_array_reorder: true,
+      remove_empty_properties: true, show_errors: "never", no_additional_properties: true,
+    });
+  }
+
+  function fieldOf(error) {
+    if (error.field) return error.field.replaceAll("/", ".");
+    const quoted = /'([^']+)' is a required property/.exec(error.message || "");
+    return quoted ? quoted[1] : null;
+  }
+
+  function clearErrors() {
+    errorsBox.hidden = true;
+    errorsBox.replaceChildren();
+    document.querySelectorAll(".server-error").forEach((n) => n.remove());
+  }
+
+  function showErrors(problem) {
+    clearErrors();
+    const loose = [];
+    for (const error of problem.errors || [{ message: problem.detail }]) {
+      const field = fieldOf(error);
+      const fieldEditor = field && editor ? editor.getEditor("root." + field) : null;
+      if (fieldEditor && fieldEditor.container) {
+        fieldEditor.container.append(el("p", { class: "server-error", "data-field": field }, error.message));
+      } else {
+        loose.push(error.message);
+      }
+    }
+    errorsBox.append(el("p", {}, problem.detail || t("task.fix_errors")), ...loose.map((m) => el("p", {}, m)));
+    errorsBox.hidden = false;
+  }
+
+  async function drawDiagram(task) {
+    const replay = await api("GET", `/instances/${task.instance_id}/replay`);
+    if (!viewer) viewer = await window.mtcDiagram.open(byId("diagram"), replay.process_key, replay.version);
+    window.mtcDiagram.paint(viewer, replay);
+    const registry = viewer.get("elementRegistry");
+    if (registry.get(task.element_id) && task.state !== "completed") {
+      viewer.get("canvas").addMarker(task.element_id, "current");
+    }
+  }
+
+  async function load() {
+    const [task, who] = await Promise.all([api("GET", "/tasks/" + taskId), window.mtc.me]);
+    byId("task-name").textContent = task.name || task.element_id;
+    byId("task-meta").textContent = [task.process_key, task.scope.committee, task.scope.specification,
+      t("state." + task.state), task.assignee, task.due_at ? t("col.due") + " " + when(task.due_at) : null]
+      .filter(Boolean).join(" · ");
+    byId("instance-link").href = "/instances/" + task.instance_id;
+    root.dataset.state = task.state;
+    const mine = who && task.assignee === who.username;
+    buttons.claim.hidden = task.state !== "ready";
+    buttons.unclaim.hidden = !(task.state === "claimed" && mine);
+    buttons.complete.hidden = !(task.state === "claimed" && mine);
+    if (task.state !== "completed") buildForm(task);
+    else byId("form").replaceChildren();
+    await drawDiagram(task);
+    return task;
+  }
+
+  async function act(action, body) {
+    clearErrors();
+    try {
+      await api("POST", `/tasks/${taskId}/${action}`, body);
+      if (action === "complete") {
+        message.replaceChildren(el("p", { class: "ok" }, t("task.completed")));
+        editor.destroy();
+        editor = null;
+      }
+      await load();
+    } catch (err) {
+      if (err.problem) showErrors(err.problem);
+      else throw err;
+    }
+  }
+
+  buttons.claim.addEventListener("click", () => act("claim"));
+  buttons.unclaim.addEventListener("click", () => act("unclaim"));
+  buttons.complete.addEventListener("click", () => act("complete", { data: editor.getValue() }));
+  load().catch((err) => message.replaceChildren(el("p", { class: "error" }, err.message)));
+})();
