@@ -1,7 +1,7 @@
 /* Instance diagrams: load a definition's XML into a bpmn-js viewer and colour elements by state. */
 (function () {
   const { api } = window.mtc;
-  const MARKERS = ["done", "active", "waiting"];
+  const MARKERS = ["done", "active", "waiting", "current"];
 
   async function open(container, processKey, version) {
     const viewer = new BpmnJS({ container });

@@ -19,10 +19,13 @@
 
   function buildForm(task) {
     if (editor) return;
+    // The server validates and its messages are shown at the fields; optional fields are opt-in so an
+    // untouched number is not sent as 0.
+    JSONEditor.defaults.options.show_errors = "never";
     editor = new JSONEditor(byId("form"), {
       schema: formSchema(task.form), theme: "html", iconlib: null, disable_collapse: true,
       disable_edit_json: true, disable_properties: true, disable_array_reorder: true,
-      remove_empty_properties: true, show_errors: "never", no_additional_properties: true,
+      remove_empty_properties: true, show_errors: "never", show_opt_in: true, no_additional_properties: true,
     });
   }
 
@@ -77,7 +80,8 @@
     buttons.unclaim.hidden = !(task.state === "claimed" && mine);
     buttons.complete.hidden = !(task.state === "claimed" && mine);
     if (task.state !== "completed") buildForm(task);
-    else byId("form").replaceChildren();
+    else byId("form").replaceChildren(el("p", { class: "meta" },
+      `${t("state.completed")} · ${task.completed_by || ""} · ${when(task.completed_at)}`));
     await drawDiagram(task);
     return task;
   }
