@@ -24,8 +24,8 @@
     }
     window.mtcDiagram.paint(viewer, replay);
     stepLabel.textContent = `${replay.step} / ${replay.steps}`;
-    stepEvent.textContent = `${replay.event.type} · ${replay.event.element_id || ""} · ${replay.event.actor || ""} · `
-      + when(replay.event.at);
+    stepEvent.textContent = [replay.event.type, replay.event.element_id, replay.event.actor, when(replay.event.at)]
+      .filter(Boolean).join(" · ");
     dataBox.textContent = JSON.stringify(replay.data, null, 2);
     timeline.querySelectorAll("li").forEach((li) => li.classList.toggle("current", Number(li.dataset.seq) === replay.step));
     document.getElementById("instance").dataset.step = replay.step;
