@@ -14,7 +14,7 @@
     if (!rows.length) { target.replaceChildren(el("p", {}, t("dash.none"))); return; }
     const max = Math.max(...rows.map((r) => r.value), 1);
     const height = rows.length * 26 + 4;
-    const chart = svg("svg", { viewBox: `0 0 420 ${height}`, width: "100%", role: "img" });
+    const chart = svg("svg", { viewBox: `0 0 420 ${height}`, width: 420, height, role: "img" });
     rows.forEach((r, i) => {
       const y = i * 26 + 2;
       const width = Math.max(2, (r.value / max) * 240);
@@ -39,7 +39,8 @@
   const guard = (target, promise) => promise.catch((err) => target.replaceChildren(el("p", { class: "error" }, err.message)));
   const byId = (id) => document.getElementById(id);
 
-  guard(byId("committees"), api("GET", "/committees?per_page=200").then((p) => bars(byId("committees"), countBy(p.items, "status"))));
+  guard(byId("committees"), api("GET", "/committees?per_page=200").then((p) => bars(byId("committees"),
+    countBy(p.items, "status").map((r) => ({ ...r, label: t("committee." + r.label) })))));
   guard(byId("specs"), api("GET", "/specifications?per_page=200").then((p) => bars(byId("specs"), countBy(p.items, "stage", "stage_name"))));
   guard(byId("overdue"), api("GET", "/tasks?overdue=true&per_page=20").then((p) => {
     byId("overdue").replaceChildren(...(p.items.length ? p.items.map((task) => el("li", {},

@@ -6,11 +6,14 @@
 
   async function load() {
     try {
-      const query = "?per_page=100" + (overdueOnly.checked ? "&overdue=true" : "");
-      const page = await api("GET", "/tasks" + query);
-      const now = Date.now();
+      // "Overdue" is the server's judgement (its clock and calendar), not the browser's.
+      const [page, overdue] = await Promise.all([
+        api("GET", "/tasks?per_page=100" + (overdueOnly.checked ? "&overdue=true" : "")),
+        api("GET", "/tasks?per_page=200&overdue=true"),
+      ]);
+      const lateIds = new Set(overdue.items.map((task) => task.id));
       fill(body, page.items.map((task) => {
-        const late = task.due_at && new Date(task.due_at).getTime() < now;
+        const late = lateIds.has(task.id);
         const scope = [task.scope.committee, task.scope.specification].filter(Boolean).join(" / ");
         return el("tr", { class: late ? "overdue" : null, "data-task-id": task.id },
           el("td", {}, el("a", { href: "/tasks/" + task.id }, task.name || task.element_id)),

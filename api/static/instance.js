@@ -60,7 +60,7 @@
   async function load() {
     const instance = await api("GET", "/instances/" + id);
     document.getElementById("inst-title").textContent =
-      [instance.process_key + " v" + instance.version, instance.business_key, instance.state].filter(Boolean).join(" · ");
+      [instance.process_key + " v" + instance.version, instance.business_key, t("instance." + instance.state)].filter(Boolean).join(" · ");
     await history();
     const last = await show();
     slider.max = last.steps;
