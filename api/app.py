@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=web.vendor.swagger_ui_url(),
         OPENAPI_REDOC_PATH="redoc",
         MAX_CONTENT_LENGTH=settings.max_bytes + 256 * 1024,
         JSON_AS_ASCII=False,

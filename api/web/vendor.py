@@ -33,7 +33,12 @@ def asset(name: str, filename: str):
     return send_from_directory(node_modules() / folder, filename, max_age=3600)
 
 
+def swagger_ui_url() -> str:
+    """The local swagger-ui-dist when npm installed it, else the public CDN."""
+    if (node_modules() / PACKAGES["swagger-ui"]).is_dir():
+        return "/vendor/swagger-ui/"
+    return "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    if (node_modules() / PACKAGES["swagger-ui"]).is_dir():
-        app.config["OPENAPI_SWAGGER_UI_URL"] = "/vendor/swagger-ui/"

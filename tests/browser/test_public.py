@@ -43,3 +43,9 @@ def test_public_comments_on_open_notice_only(page, admin, login, clock):
     expect(page.locator("#comment-message .error")).to_have_text("公示期已结束，不再接受意见。")
     page.shot("notice-refused")
     assert page.context.request.get(f"/api/v1/notices/{closed}").json()["comment_count"] == 0
+
+
+def test_api_docs_from_the_local_swagger_ui(page):
+    page.goto("/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("mtcflow")
+    page.shot("api-docs")

@@ -24,6 +24,8 @@ def test_reviewer_claims_and_completes(page, engine, admin, login, clock):
     with engine.db.transaction() as session:
         session.execute(update(Task).where(Task.id == task["id"]).values(due_at=clock.now() - timedelta(days=1)))
 
+    page.goto("/login")
+    page.shot("login")
     sign_in(page, engine, "reviewer", "secretariat:committee/MTC-12")
     row = page.locator(f"tr[data-task-id='{task['id']}']")
     expect(row).to_contain_text("提交申请")
