@@ -10,12 +10,14 @@
       await viewer.importXML(xml);
       viewer.get("canvas").zoom("fit-viewport");
     } catch (err) {
-      container.textContent = "diagram: " + err.message;
+      const none = /no diagram to display/i.test(err.message);
+      container.replaceChildren(window.mtc.el("p", { class: "meta" }, none ? window.mtc.t("diagram.none") : err.message));
     }
     return viewer;
   }
 
   function paint(viewer, replay) {
+    if (!viewer.getDefinitions()) return;
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
     registry.forEach((element) => MARKERS.forEach((m) => canvas.removeMarker(element, m)));

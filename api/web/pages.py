@@ -92,6 +92,12 @@ def modeler():
     return render_template("modeler.html", key=request.args.get("key", ""), version=request.args.get("version", ""))
 
 
+@bp.get("/instances")
+@login_required
+def instances():
+    return render_template("instances.html")
+
+
 @bp.get("/instances/<instance_id>")
 @login_required
 def instance(instance_id: str):

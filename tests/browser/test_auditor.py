@@ -29,7 +29,8 @@ def test_auditor_replays_the_instance(page, engine, admin, login):
     at_submit = next(s for s in range(1, steps + 1) if active_at(s) == ["submit"])
 
     sign_in(page, engine, "auditor1")
-    page.goto(f"/instances/{inst['id']}")
+    page.goto("/instances")
+    page.locator(f"tr[data-instance-id='{inst['id']}'] a").click()
     diagram = page.locator("#diagram")
     expect(page.locator("#instance")).to_have_attribute("data-active", "review")
     expect(diagram.locator(".djs-element.active[data-element-id='review']")).to_have_count(1)
@@ -44,3 +45,16 @@ def test_auditor_replays_the_instance(page, engine, admin, login):
     expect(diagram.locator(".djs-element.active[data-element-id='review']")).to_have_count(0)
     expect(page.locator("#step-label")).to_have_text(f"{at_submit} / {steps}")
     page.shot("instance-replayed")
+
+
+def test_a_process_without_layout_says_so(page, engine, admin, login):
+    admin.deploy(BPMN / "approval.bpmn")  # no BPMN DI
+    sec = login("sec12", "secretariat:committee/MTC-12")
+    inst = start(sec, "approval", {"committee": "MTC-12"})
+    sign_in(page, engine, "auditor1", "auditor")
+    page.goto("/instances")
+    expect(page.locator(f"tr[data-instance-id='{inst['id']}']")).to_contain_text("提交申请")
+    page.shot("instances")
+    page.goto(f"/instances/{inst['id']}")
+    expect(page.locator("#diagram")).to_contain_text("没有图形信息")
+    expect(page.locator("#instance")).to_have_attribute("data-active", "submit")
