@@ -25,7 +25,9 @@ def login_required(view):
 
 
 def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else url_for("web.inbox")
+    """Only a path on this site (no scheme, no host, no browser-normalised backslash) after login."""
+    ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else url_for("web.inbox")
 
 
 @bp.route("/login", methods=["GET", "POST"])

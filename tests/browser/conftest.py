@@ -29,7 +29,7 @@ def _unavailable(reason: str):
 @pytest.fixture(scope="session")
 def chromium():
     path = os.environ.get("MTCFLOW_CHROMIUM") or next(filter(None, map(shutil.which, CANDIDATES)), None)
-    if not path:
+    if not path or not os.path.exists(path):
         _unavailable("no chromium found (apt-get install chromium, or set MTCFLOW_CHROMIUM)")
     if not vendor.installed():
         _unavailable("the front-end packages are not installed (run ./dev.sh test, which runs npm ci)")

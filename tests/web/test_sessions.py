@@ -72,3 +72,14 @@ def test_pages_need_login_but_the_notice_board_does_not(app):
     english = client.get("/notices?lang=en")
     assert "Public notices" in english.get_data(as_text=True)
     assert "lang=en" in english.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("target, lands", [("/dashboard", "/dashboard"), ("//evil.example/x", "/inbox"),
+                                           ("/\\evil.example", "/inbox"), ("https://evil.example", "/inbox")])
+def test_login_returns_only_to_this_site(app, engine, target, lands):
+    make_user(engine, "sec", "secretariat:committee/MTC-12")
+    client = app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "sec", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == lands
