@@ -25,23 +25,22 @@
     target.replaceChildren(chart);
   }
 
-  function countBy(items, field, names) {
-    const counts = new Map();
-    for (const item of items) {
-      const key = item[field] || "—";
-      counts.set(key, (counts.get(key) || 0) + 1);
-      if (names && item[names]) counts.set(key + "\u0000name", item[names]);
-    }
-    return [...counts].filter(([k]) => !k.includes("\u0000"))
-      .map(([k, v]) => ({ label: counts.get(k + "\u0000name") || k, value: v }));
+  // Exact counts from each list's total (one small request per status or stage), not a sample of rows.
+  async function totals(path, field, keys) {
+    const counts = await Promise.all(Object.keys(keys).map((key) =>
+      api("GET", `${path}?per_page=1&${field}=${encodeURIComponent(key)}`).then((page) => page.total)));
+    return Object.entries(keys).map(([key, label], i) => ({ label, value: counts[i] })).filter((r) => r.value > 0);
   }
+
+  const root = document.getElementById("dashboard");
+  const statuses = Object.fromEntries(JSON.parse(root.dataset.statuses).map((s) => [s, t("committee." + s)]));
+  const stages = JSON.parse(root.dataset.stages);
 
   const guard = (target, promise) => promise.catch((err) => target.replaceChildren(el("p", { class: "error" }, err.message)));
   const byId = (id) => document.getElementById(id);
 
-  guard(byId("committees"), api("GET", "/committees?per_page=200").then((p) => bars(byId("committees"),
-    countBy(p.items, "status").map((r) => ({ ...r, label: t("committee." + r.label) })))));
-  guard(byId("specs"), api("GET", "/specifications?per_page=200").then((p) => bars(byId("specs"), countBy(p.items, "stage", "stage_name"))));
+  guard(byId("committees"), totals("/committees", "status", statuses).then((rows) => bars(byId("committees"), rows)));
+  guard(byId("specs"), totals("/specifications", "stage", stages).then((rows) => bars(byId("specs"), rows)));
   guard(byId("overdue"), api("GET", "/tasks?overdue=true&per_page=20").then((p) => {
     byId("overdue").replaceChildren(...(p.items.length ? p.items.map((task) => el("li", {},
       el("a", { href: "/tasks/" + task.id }, task.name || task.element_id), " · ",

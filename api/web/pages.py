@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from api import sessions
 from engine import users
 from engine.errors import Unauthorized
+from engine.lifecycle import committee_models, spec_models
 
 bp = Blueprint("web", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/static")
@@ -109,7 +110,7 @@ def instance(instance_id: str):
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("dashboard.html")
+    return render_template("dashboard.html", committee_statuses=committee_models.STATUSES, stages=spec_models.STAGES)
 
 
 @bp.get("/notices")
