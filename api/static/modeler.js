@@ -54,7 +54,8 @@
       const source = await api("GET", `/definitions/${encodeURIComponent(key)}/versions/${version}/xml`);
       await modeler.importXML(source);
     } else {
-      await modeler.createDiagram();
+      await modeler.createDiagram();  // bpmn-js' blank diagram is marked not executable; the engine needs it to be
+      modeler.get("modeling").updateProperties(modeler.get("canvas").getRootElement(), { isExecutable: true });
     }
     modeler.get("canvas").zoom("fit-viewport");
     page.dataset.ready = "1";

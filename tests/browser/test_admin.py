@@ -58,3 +58,13 @@ def test_validation_findings_are_shown(page, engine, admin):
     expect(page.locator("#modeler-status")).to_contain_text("校验未通过")
     expect(page.locator("#findings li").first).to_be_visible()
     page.shot("modeler-invalid")
+
+
+def test_new_diagram_opens_blank_and_validates(page, engine):
+    sign_in(page, engine, "modeller", "process_admin")
+    page.goto("/admin/modeler?lang=en")
+    expect(page.locator("#modeler-page[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#canvas .djs-element[data-element-id='StartEvent_1']")).to_have_count(1)
+    page.click("#validate")
+    expect(page.locator("#modeler-status")).to_have_text("Valid: Process_1")
+    page.shot("modeler-new")
