@@ -29,6 +29,28 @@
     });
   }
 
+  // The server's JSON-Schema messages are English; the common ones are said in Chinese on the Chinese page.
+  const ZH = [
+    [/is a required property$/, () => "此项为必填项"],
+    [/should be non-empty$|is too short$/, () => "内容不能为空或过短"],
+    [/is too long$/, () => "内容过长"],
+    [/is less than the minimum of (.+)$/, (m) => `不能小于 ${m[1]}`],
+    [/is greater than the maximum of (.+)$/, (m) => `不能大于 ${m[1]}`],
+    [/is not one of (.+)$/, (m) => `只能取以下值之一：${m[1]}`],
+    [/is not of type '(.+)'$/, (m) => `类型应为 ${m[1]}`],
+    [/does not match '(.+)'$/, () => "格式不正确"],
+    [/is not a '(.+)'$/, (m) => `应为 ${m[1]} 格式`],
+  ];
+
+  function say(message) {
+    if (window.LANG !== "zh" || !message) return message;
+    for (const [pattern, render] of ZH) {
+      const m = pattern.exec(message);
+      if (m) return render(m);
+    }
+    return message;
+  }
+
   function fieldOf(error) {
     if (error.field) return error.field.replaceAll("/", ".");
     const quoted = /'([^']+)' is a required property/.exec(error.message || "");
@@ -48,12 +70,14 @@
       const field = fieldOf(error);
       const fieldEditor = field && editor ? editor.getEditor("root." + field) : null;
       if (fieldEditor && fieldEditor.container) {
-        fieldEditor.container.append(el("p", { class: "server-error", "data-field": field }, error.message));
+        fieldEditor.container.append(el("p", { class: "server-error", "data-field": field, title: error.message },
+          say(error.message)));
       } else {
-        loose.push(error.message);
+        loose.push(say(error.message));
       }
     }
-    errorsBox.append(el("p", {}, problem.detail || t("task.fix_errors")), ...loose.map((m) => el("p", {}, m)));
+    const headline = problem.status === 422 && problem.errors ? t("task.fix_errors") : problem.detail;
+    errorsBox.append(el("p", { title: problem.detail || "" }, headline), ...loose.map((m) => el("p", {}, m)));
     errorsBox.hidden = false;
   }
 

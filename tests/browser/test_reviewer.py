@@ -38,10 +38,17 @@ def test_reviewer_claims_and_completes(page, engine, admin, login, clock):
     page.click("#claim")
     expect(page.locator("#complete")).to_be_visible()
     page.click("#complete")  # the title is required: the server's message appears at the field
-    expect(page.locator(".server-error[data-field='title']")).to_be_visible()
+    expect(page.locator(".server-error[data-field='title']")).to_have_text("此项为必填项")
+    expect(page.locator("#errors")).to_contain_text("请更正以下内容")
     page.shot("task-errors")
 
     page.fill("[name='root[title]']", "秘书处年度工作报告")
+    page.locator(".json-editor-opt-in").check()  # the optional page count, given as 0
+    page.fill("[name='root[pages]']", "0")
+    page.click("#complete")
+    expect(page.locator(".server-error[data-field='pages']")).to_have_text("不能小于 1")
+    expect(page.locator(".server-error[data-field='title']")).to_have_count(0)
+    page.fill("[name='root[pages]']", "12")
     page.click("#complete")
     expect(page.locator("#task-message .ok")).to_be_visible()
     expect(page.locator("#diagram .djs-element.active[data-element-id='review']")).to_have_count(1)
@@ -50,4 +57,4 @@ def test_reviewer_claims_and_completes(page, engine, admin, login, clock):
 
     after = sec.get(f"/instances/{inst['id']}").get_json()
     assert [t["element_id"] for t in after["tasks"]] == ["review"]
-    assert after["data"]["title"] == "秘书处年度工作报告"
+    assert (after["data"]["title"], after["data"]["pages"]) == ("秘书处年度工作报告", 12)
