@@ -29,8 +29,9 @@ setup() {
   fi
 }
 
-# Front-end packages (bpmn-js, json-editor, swagger-ui-dist) from package-lock.json into node_modules/,
-# served by Flask from there; install scripts are not run (none of the served builds needs one).
+# Front-end packages (bpmn-js, json-editor, swagger-ui-dist, bpmnlint) from package-lock.json into node_modules/,
+# served by Flask from there; install scripts are not run (none of the served builds needs one). The lint rules
+# are bundled into node_modules/.mtcflow/ by frontend/build-lint.cjs.
 frontend() {
   local stamp="node_modules/.installed"
   if ! command -v npm >/dev/null 2>&1; then
@@ -41,6 +42,11 @@ frontend() {
     echo "» installing front-end packages (npm ci)"
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     touch "$stamp"
+  fi
+  local lint="node_modules/.mtcflow/bpmnlint.js"
+  if [ ! -f "$lint" ] || [ -n "$(find frontend -newer "$lint" -type f)" ] || [ "$stamp" -nt "$lint" ]; then
+    echo "» bundling the modeler's lint rules (frontend/ → $lint)"
+    node frontend/build-lint.cjs "$lint"
   fi
 }
 

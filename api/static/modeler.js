@@ -4,7 +4,12 @@
   const page = document.getElementById("modeler-page");
   const status = document.getElementById("modeler-status");
   const findings = document.getElementById("findings");
-  const modeler = new BpmnJS({ container: "#canvas", keyboard: { bindTo: document } });
+  // bpmnlint runs as you edit (issues shown on the elements); the engine's validation runs on "validate".
+  const modeler = new BpmnJS({
+    container: "#canvas", keyboard: { bindTo: document },
+    linting: { bpmnlint: window.mtcLint.config, active: true },
+    additionalModules: [window.mtcLint.module],
+  });
   window.mtcModeler = modeler;
 
   function say(text, kind) { status.className = kind || ""; status.textContent = text; }

@@ -13,6 +13,8 @@ PACKAGES = {  # URL name → folder under node_modules with the browser builds
     "bpmn-js": "bpmn-js/dist",
     "json-editor": "@json-editor/json-editor/dist",
     "swagger-ui": "swagger-ui-dist",
+    "bpmnlint": "bpmn-js-bpmnlint/dist/assets",
+    "lint": ".mtcflow",  # frontend/build-lint.cjs: bpmn-js-bpmnlint + our rules, bundled at setup
 }
 bp = Blueprint("vendor", __name__)
 

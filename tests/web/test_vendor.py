@@ -14,6 +14,8 @@ def test_dist_files_are_served(app):
     response = client.get("/vendor/bpmn-js/bpmn-viewer.production.min.js")
     assert response.status_code == 200 and b"BpmnJS" in response.data[:100_000] + response.data[-100_000:]
     assert client.get("/vendor/json-editor/jsoneditor.js").status_code == 200
+    lint = client.get("/vendor/lint/bpmnlint.js")  # bundled by frontend/build-lint.cjs at setup
+    assert lint.status_code == 200 and b"mtcLint" in lint.data
 
 
 @pytest.mark.parametrize("path", ["/vendor/bpmn-js/../package.json", "/vendor/bpmn-js/%2e%2e/package.json",
