@@ -29,15 +29,38 @@ setup() {
   fi
 }
 
+# Front-end packages (bpmn-js, json-editor, swagger-ui-dist, bpmnlint) from package-lock.json into node_modules/,
+# served by Flask from there; install scripts are not run (none of the served builds needs one). The lint rules
+# are bundled into node_modules/.mtcflow/ by frontend/build-lint.cjs.
+frontend() {
+  local stamp="node_modules/.installed"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "» npm not found: skipping the front-end packages (web pages without diagrams and forms; install Node.js + npm)" >&2
+    return 0
+  fi
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    echo "» installing front-end packages (npm ci)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch "$stamp"
+  fi
+  local lint="node_modules/.mtcflow/bpmnlint.js"
+  if [ ! -f "$lint" ] || [ -n "$(find frontend -newer "$lint" -type f)" ] || [ "$stamp" -nt "$lint" ]; then
+    echo "» bundling the modeler's lint rules (frontend/ → $lint)"
+    node frontend/build-lint.cjs "$lint"
+  fi
+}
+
 cmd=${1:-run}
 shift || true
 case "$cmd" in
   run)
     setup test
+    frontend
     exec .venv/bin/mtcflow quickstart "$@"
     ;;
   test)
     setup test
+    frontend
     # Both cores by default; MTCFLOW_TEST_WORKERS=0 runs in one process (e.g. to debug).
     exec .venv/bin/python -m pytest -n "${MTCFLOW_TEST_WORKERS:-auto}" "$@"
     ;;

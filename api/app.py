@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, redirect
+from flask import Flask
 
+from api import sessions, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     auth,
@@ -16,6 +17,7 @@ from api.routes import (
     instances,
     notices,
     notifications,
+    reports,
     schedules,
     specifications,
     tasks,
@@ -38,13 +40,14 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=web.vendor.swagger_ui_url(),
         OPENAPI_REDOC_PATH="redoc",
         MAX_CONTENT_LENGTH=settings.max_bytes + 256 * 1024,
         JSON_AS_ASCII=False,
         SECRET_KEY=settings.secret_key or "embedded-demo-only",
     )
     app.json.ensure_ascii = False
+    sessions.init_app(app)
     app.extensions["mtcflow"] = engine or WorkflowEngine(settings)
 
     api = ProblemApi(app, spec_kwargs={
@@ -53,13 +56,10 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications):
+                   notices, documents, committees, specifications, reports):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     register_engine_errors(app)
-
-    @app.get("/")
-    def index():
-        return redirect(f"{API_PREFIX}/docs")
+    web.init_app(app)
 
     @app.get("/healthz")
     def health():

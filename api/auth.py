@@ -1,10 +1,11 @@
-"""Bearer-token authentication: resolve the caller once per request into an engine ``Actor``."""
+"""Bearer-token (or browser-session) authentication: resolve the caller once per request into an engine ``Actor``."""
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import current_app, g, request
 
+from api import sessions
 from engine import assignment, users
 from engine.actors import Actor
 from engine.errors import Forbidden, Unauthorized
@@ -22,6 +23,11 @@ def current_actor() -> Actor:
 
 
 def _bearer_token() -> str:
+    """The bearer token, else the browser session's (CSRF-checked for writes)."""
+    if not sessions.has_bearer():
+        token = sessions.session_token()
+        if token:
+            return token
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -130,7 +130,8 @@ def _run(eng: WorkflowEngine, host: str, port: int) -> None:
 
     app = create_app(engine=eng)
     cli_timers.start_embedded(eng)
-    click.echo(f"mtcflow on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)")
+    click.echo(f"mtcflow on http://{host}:{port}/  (pages: /inbox, /dashboard, /admin/definitions, /notices; "
+               f"API docs: /api/v1/docs)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

@@ -1,0 +1,77 @@
+/* Shared helpers: every page talks to /api/v1 with the session cookie and the CSRF header. */
+(function () {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const t = (key) => (window.MSG && window.MSG[key]) || key;
+
+  async function api(method, path, body, options) {
+    const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (method !== "GET") init.headers["X-CSRFToken"] = csrf;
+    if (body !== undefined) {
+      if (options && options.raw) {
+        init.body = body;
+        init.headers["Content-Type"] = options.raw;
+      } else {
+        init.body = JSON.stringify(body);
+        init.headers["Content-Type"] = "application/json";
+      }
+    }
+    const response = await fetch("/api/v1" + path, init);
+    if (response.status === 401 && !(options && options.public)) {
+      location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+      throw new Error("unauthenticated");
+    }
+    const type = response.headers.get("Content-Type") || "";
+    const payload = type.includes("json") ? await response.json() : await response.text();
+    if (!response.ok) {
+      const error = new Error((payload && payload.detail) || response.statusText);
+      error.status = response.status;
+      error.problem = payload;
+      throw error;
+    }
+    return payload;
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function when(iso) {
+    if (!iso) return "—";
+    const d = new Date(iso);
+    return d.toLocaleString(window.LANG === "en" ? "en-GB" : "zh-CN", { hour12: false });
+  }
+
+  function fill(tbody, rows, columns) {
+    tbody.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: columns }, t("dash.none")))]));
+  }
+
+  function showError(target, err) {
+    target.replaceChildren(el("p", { class: "error", role: "alert" }, t("error") + ": " + err.message));
+  }
+
+  async function me() {
+    const slot = document.getElementById("me");
+    if (!slot) return null;
+    try {
+      const who = await api("GET", "/me");
+      slot.textContent = who.display_name || who.username;
+      slot.title = who.roles.map((r) => r.role + (r.scope ? "@" + r.scope : "")).join(", ");
+      return who;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  window.mtc = { api, el, t, when, fill, showError, csrf, me: me() };
+})();

@@ -1,0 +1,73 @@
+/* Auditor's instance page: coloured diagram, history timeline, replay slider, verification badge. */
+(function () {
+  const { api, el, t, when } = window.mtc;
+  const id = document.getElementById("instance").dataset.instanceId;
+  const slider = document.getElementById("replay");
+  const stepLabel = document.getElementById("step-label");
+  const stepEvent = document.getElementById("step-event");
+  const timeline = document.getElementById("timeline");
+  const dataBox = document.getElementById("data");
+  const badge = document.getElementById("verify");
+  let viewer = null;
+  let viewing = null;
+  let pending = 0;
+
+  async function show(step) {
+    const ticket = ++pending;
+    const replay = await api("GET", `/instances/${id}/replay` + (step ? "?step=" + step : ""));
+    if (ticket !== pending) return replay;  // a later slider move wins
+    const version = replay.process_key + "@" + replay.version;
+    if (viewing !== version) {
+      document.getElementById("diagram").replaceChildren();
+      viewer = await window.mtcDiagram.open(document.getElementById("diagram"), replay.process_key, replay.version);
+      viewing = version;
+    }
+    window.mtcDiagram.paint(viewer, replay);
+    stepLabel.textContent = `${replay.step} / ${replay.steps}`;
+    stepEvent.textContent = [replay.event.type, replay.event.element_id, replay.event.actor, when(replay.event.at)]
+      .filter(Boolean).join(" · ");
+    dataBox.textContent = JSON.stringify(replay.data, null, 2);
+    timeline.querySelectorAll("li").forEach((li) => li.classList.toggle("current", Number(li.dataset.seq) === replay.step));
+    document.getElementById("instance").dataset.step = replay.step;
+    document.getElementById("instance").dataset.active = replay.active.map((a) => a.element_id).join(",");
+    return replay;
+  }
+
+  async function history() {
+    const items = [];
+    for (let page = 1; ; page++) {
+      const batch = await api("GET", `/instances/${id}/history?per_page=200&page=${page}`);
+      items.push(...batch.items);
+      if (items.length >= batch.total || !batch.items.length) break;
+    }
+    timeline.replaceChildren(...items.map((e) => el("li", { "data-seq": e.seq },
+      el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); slider.value = e.seq; show(e.seq); } },
+        `#${e.seq} ${e.type}`), " ", e.element_id || "", " · ", e.actor || "system", " · ", when(e.at))));
+  }
+
+  async function verify() {
+    try {
+      const result = await api("GET", "/audit/verify?instance_id=" + encodeURIComponent(id));
+      badge.textContent = result.ok ? t("verify.ok") : t("verify.broken");
+      badge.className = "badge " + (result.ok ? "good" : "bad");
+      if (!result.ok && result.first_broken) badge.title = JSON.stringify(result.first_broken);
+    } catch (err) {
+      badge.textContent = t("verify.unknown");
+      badge.className = "badge";
+    }
+  }
+
+  async function load() {
+    const instance = await api("GET", "/instances/" + id);
+    document.getElementById("inst-title").textContent =
+      [instance.process_key + " v" + instance.version, instance.business_key, t("instance." + instance.state)].filter(Boolean).join(" · ");
+    await history();
+    const last = await show();
+    slider.max = last.steps;
+    slider.value = last.steps;
+    slider.addEventListener("input", () => show(Number(slider.value)));
+  }
+
+  load().catch((err) => { stepEvent.textContent = err.message; });
+  verify();
+})();

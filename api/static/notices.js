@@ -1,0 +1,49 @@
+/* Public notice board and one notice with its comment form (no login needed). */
+(function () {
+  const { api, el, t, when } = window.mtc;
+  const pub = { public: true };
+
+  function status(n) {
+    return el("span", { class: "badge " + (n.status === "open" ? "good" : "") }, t("notices." + n.status));
+  }
+
+  const list = document.getElementById("notices");
+  if (list) {
+    api("GET", "/notices?per_page=100", undefined, pub).then((page) => {
+      list.replaceChildren(...(page.items.length ? page.items.map((n) => el("li", { "data-status": n.status },
+        el("a", { href: "/notices/" + n.id }, n.subject), " ", status(n),
+        el("div", { class: "meta" }, `${n.kind_title} · ${t("notices.window")} ${when(n.opens_at)} — ${when(n.closes_at)}`)))
+        : [el("li", {}, t("notices.empty"))]));
+    }).catch((err) => list.replaceChildren(el("li", { class: "error" }, err.message)));
+    return;
+  }
+
+  const root = document.getElementById("notice");
+  const id = root.dataset.noticeId;
+  const form = document.getElementById("comment-form");
+  const message = document.getElementById("comment-message");
+
+  api("GET", "/notices/" + id, undefined, pub).then((n) => {
+    document.getElementById("notice-subject").replaceChildren(n.subject, " ", status(n));
+    document.getElementById("notice-meta").textContent =
+      `${n.kind_title} · ${n.ref || ""} · ${t("notices.window")} ${when(n.opens_at)} — ${when(n.closes_at)}`;
+    document.getElementById("notice-documents").replaceChildren(...n.documents.map((d) =>
+      el("li", {}, el("a", { href: d.url }, d.filename))));
+    root.dataset.status = n.status;
+  }).catch((err) => message.replaceChildren(el("p", { class: "error" }, err.message)));
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const f = new FormData(form);
+    const body = { author: f.get("author"), text: f.get("text"), kind: f.get("objection") ? "objection" : "comment" };
+    if (f.get("contact")) body.contact = f.get("contact");
+    try {
+      await api("POST", `/notices/${id}/comments`, body, pub);
+      form.reset();
+      message.replaceChildren(el("p", { class: "ok" }, t("comment.thanks")));
+    } catch (err) {
+      const closed = err.status === 409;
+      message.replaceChildren(el("p", { class: "error", role: "alert" }, closed ? t("comment.closed") : err.message));
+    }
+  });
+})();

@@ -1,0 +1,123 @@
+"""Page routes. Each renders a shell; the page's script reads and writes through /api/v1 like any client.
+Only login and logout touch the engine here: they exchange a password for an ordinary access token."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from api import sessions
+from engine import users
+from engine.errors import Unauthorized
+from engine.lifecycle import committee_models, spec_models
+
+bp = Blueprint("web", __name__, template_folder="../templates", static_folder="../static",
+               static_url_path="/static")
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not sessions.current_token():
+            return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no host, no browser-normalised backslash) after login."""
+    ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else url_for("web.inbox")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            sessions.csrf.protect()
+            eng = current_app.extensions["mtcflow"]
+            with eng.db.transaction() as session:
+                user = users.authenticate(session, request.form.get("username", ""), request.form.get("password", ""))
+                token, _ = users.issue_token(session, user, eng.settings.token_ttl_seconds)
+            sessions.start(token)
+            return redirect(_safe_next(request.args.get("next")))
+        except Unauthorized:
+            error = "login.failed"
+        except CSRFError:
+            error = "login.expired"
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    sessions.csrf.protect()
+    token = sessions.end()
+    if token:
+        with current_app.extensions["mtcflow"].db.transaction() as session:
+            users.revoke_token(session, token)
+    return redirect(url_for("web.notice_board"))
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("web.inbox") if sessions.current_token() else url_for("web.notice_board"))
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    return render_template("inbox.html")
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def task(task_id: str):
+    return render_template("task.html", task_id=task_id)
+
+
+@bp.get("/admin/definitions")
+@login_required
+def definitions():
+    return render_template("definitions.html")
+
+
+@bp.get("/admin/definitions/<key>")
+@login_required
+def definition(key: str):
+    return render_template("definition.html", key=key)
+
+
+@bp.get("/admin/modeler")
+@login_required
+def modeler():
+    return render_template("modeler.html", key=request.args.get("key", ""), version=request.args.get("version", ""))
+
+
+@bp.get("/instances")
+@login_required
+def instances():
+    return render_template("instances.html")
+
+
+@bp.get("/instances/<instance_id>")
+@login_required
+def instance(instance_id: str):
+    return render_template("instance.html", instance_id=instance_id)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("dashboard.html", committee_statuses=committee_models.STATUSES, stages=spec_models.STAGES)
+
+
+@bp.get("/notices")
+def notice_board():
+    return render_template("notices.html")
+
+
+@bp.get("/notices/<int:notice_id>")
+def notice(notice_id: int):
+    return render_template("notice.html", notice_id=notice_id)

@@ -1,0 +1,27 @@
+"""Figures for the supervision dashboard, computed from the task table (no Flask here)."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Definition, Task
+
+RECENT_TASKS = 5000  # enough for a trend, bounded so the dashboard stays cheap on a large log
+
+
+def cycle_times(session: Session, limit: int = RECENT_TASKS) -> list[dict]:
+    """Average and longest time from a task's creation to its completion, per process (lifecycle phase),
+    over the most recently completed tasks; portable across SQLite and PostgreSQL by averaging in Python."""
+    rows = session.execute(select(Task.process_key, Task.created_at, Task.completed_at)
+                           .where(Task.state == "completed", Task.completed_at.is_not(None))
+                           .order_by(Task.completed_at.desc()).limit(limit))
+    hours: dict[str, list[float]] = defaultdict(list)
+    for key, created, completed in rows:
+        hours[key].append((completed - created).total_seconds() / 3600)
+    names = dict(session.execute(select(Definition.key, Definition.name).where(Definition.key.in_(list(hours)))
+                                 .order_by(Definition.version)).all())
+    return [{"process_key": key, "name": names.get(key), "tasks": len(values),
+             "avg_hours": round(sum(values) / len(values), 2), "max_hours": round(max(values), 2)}
+            for key, values in sorted(hours.items())]

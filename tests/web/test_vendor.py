@@ -1,0 +1,30 @@
+"""npm packages are served from node_modules' dist folders only; Swagger UI uses them when installed."""
+from __future__ import annotations
+
+import pytest
+
+from api.web import vendor
+
+pytestmark = [pytest.mark.parametrize("db_url", ["sqlite"], indirect=True),
+              pytest.mark.skipif(not vendor.installed(), reason="front-end packages not installed (npm ci)")]
+
+
+def test_dist_files_are_served(app):
+    client = app.test_client()
+    response = client.get("/vendor/bpmn-js/bpmn-viewer.production.min.js")
+    assert response.status_code == 200 and b"BpmnJS" in response.data[:100_000] + response.data[-100_000:]
+    assert client.get("/vendor/json-editor/jsoneditor.js").status_code == 200
+    lint = client.get("/vendor/lint/bpmnlint.js")  # bundled by frontend/build-lint.cjs at setup
+    assert lint.status_code == 200 and b"mtcLint" in lint.data
+
+
+@pytest.mark.parametrize("path", ["/vendor/bpmn-js/../package.json", "/vendor/bpmn-js/%2e%2e/package.json",
+                                  "/vendor/preact/dist/preact.js", "/vendor/bpmn-js/nope.js"])
+def test_nothing_outside_the_dist_folders(app, path):
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_swagger_ui_from_the_local_package(app):
+    page = app.test_client().get("/api/v1/docs").get_data(as_text=True)
+    assert "/vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page
+    assert app.test_client().get("/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
