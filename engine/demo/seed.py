@@ -117,7 +117,7 @@ class Demo:
                self.staged("gauge", "approval", 175), self.staged("cmm", "review", 160),
                self.staged("taximeter", "comment", 100), self.staged("height", "drafting", 120),
                self.noticed("fuel", 12), self.proposed(3),
-               self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 60),
+               self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
                self.rectifying("MTC02", SPAN_DAYS - 45)])
         d.set(self.end)
         d.progress(f"done: {d.actions} process actions")
@@ -169,7 +169,8 @@ class Demo:
         self.d.progress(f"  {code}: graded 不合格, in rectification (no new projects, BR9)")
 
     def revoked(self, code: str, day: int) -> Program:
-        """P5 exit: 不合格, a rectification that does not satisfy, revocation; open work goes to MTC01."""
+        """P5 exit: 不合格, a rectification that does not satisfy, the revocation noticed, then carried out; open
+        work goes to MTC01."""
         yield self.at(day)
         iid = self._fail(code)
         yield 30
@@ -179,6 +180,9 @@ class Demo:
                   {"reassessment_grade": "不合格", "reassessment_comment": "整改不到位"})
         self.d.do(AUTHORITY, iid, "task_decide", {"exit_action": "revoke", "successor_code": "MTC01",
                                                   "decision_reason": "整改后复核仍不合格，予以撤销"})
+        yield 31  # 撤销公示
+        self.d.do(AUTHORITY, iid, "task_confirm_revocation", {"revocation_decision": "revoke",
+                                                              "revocation_opinion": "公示期内无异议"})
         self.d.progress(f"  {code}: revoked, open specifications reassigned to MTC01")
 
     # ----- specifications ------------------------------------------------------------------------------
