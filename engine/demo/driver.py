@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Generator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import schedules, users
 from ..actors import Actor, Grant
 from ..clock import ManualClock
 from ..errors import Conflict, EngineError
 from ..lifecycle import documents, notices
-from ..models import Instance, Task
-from ..runtime import instance_data
+from ..models import Instance, Task, Timer
+from ..runtime import ENDED_STATES, instance_data
 from ..timer_service import TimerService
 
 OPEN = ("ready", "claimed")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """In UTC, as the clock keeps time (SQLite gives due times back naive; schedules answer in Beijing time)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
 Program = Generator[int | datetime, None, object]  # yields days to wait, or the moment to wait for
 
 
@@ -77,10 +83,22 @@ class Driver:
         with self.engine.db.transaction() as session:
             return instance_data(self.engine.runtime, session, session.get(Instance, iid))
 
-    def scope(self, iid: str) -> dict:
+    def find(self, process_key: str, committee: str | None = None, specification: str | None = None) -> str | None:
+        """The newest running instance of ``process_key`` for a committee or specification (a schedule started
+        it), or None."""
+        query = select(Instance.id).where(Instance.process_key == process_key, Instance.state.not_in(ENDED_STATES))
+        if committee:
+            query = query.where(Instance.committee == committee)
+        if specification:
+            query = query.where(Instance.specification == specification)
         with self.engine.db.transaction() as session:
-            instance = session.get(Instance, iid)
-            return {"committee": instance.committee, "specification": instance.specification}
+            return session.scalar(query.order_by(Instance.created_at.desc()).limit(1))
+
+    def schedule(self, name: str, process_key: str, rule: dict, subjects: str) -> None:
+        """A schedule of the authority, as ``POST /schedules`` makes it: the registry drives later starts."""
+        with self.engine.db.transaction() as session:
+            schedules.create(session, self.engine.definitions, "samr", process_key=process_key, rule=rule,
+                             subjects=subjects, name=name, level="national")
 
     def upload(self, name: str, iid: str, element: str, filename: str, text: str) -> int:
         """A document on the open task of ``element`` (drafts and reports are files, hashed in the history)."""
@@ -103,9 +121,24 @@ class Driver:
         self.set(self.clock.now() + timedelta(**delta))
 
     def set(self, moment: datetime) -> None:
-        """Move the clock (never back) and let due timers and scheduled starts fire, as the worker would."""
+        """Move the clock (never back), stopping at each timer and scheduled start on the way so that each fires
+        at its own time, as a worker would."""
+        while True:
+            self._fire()
+            now = as_utc(self.clock.now())
+            with self.engine.db.transaction() as session:
+                timer = session.scalar(select(func.min(Timer.due_at)).where(Timer.state == "waiting",
+                                                                            Timer.due_at > now))
+                due = [as_utc(t) for t in (timer, schedules.next_due(session)) if t is not None]
+            upcoming = min(due, default=None)
+            if upcoming is None or upcoming > moment:
+                break
+            self.clock.set(upcoming + timedelta(seconds=1))  # SpiffWorkflow fires a timer once it is past due
         if moment > self.clock.now():
             self.clock.set(moment)
+        self._fire()
+
+    def _fire(self) -> None:
         TimerService(self.engine.db, self.engine.runtime).run_pending()
         schedules.run_due(self.engine.db, self.engine.runtime)
 

@@ -61,6 +61,15 @@ APPLICATION = {"justification": "该领域量值传递需要统一归口",
                "spec_framework": "检定规程、校准规范、型式评价大纲、检定系统表",
                "overlap_analysis": "与现有委员会无交叉", "resources": "专职人员 3 名，工作经费落实",
                "work_plan": "五年内制修订规范 20 项", "approval_level": "national"}
+SCHEDULES = (  # the authority's schedules: the registry drives these starts from the first day on
+    ("年度工作报告", "annual_report", {"kind": "yearly", "date": "annual_report_start"}, "active_committees"),
+    ("列入考核后启动考核", "committee_assessment", {"kind": "after", "duration": "assessment_after_flag"},
+     "flagged_committees"),
+    ("委员会换届", "committee_renewal", {"kind": "before", "duration": "renewal_lead"}, "active_committees"),
+    ("实施效果评价", "effect_evaluation", {"kind": "after", "duration": "effect_evaluation_after"},
+     "effective_specifications"),
+    ("定期复审", "periodic_rereview", {"kind": "after", "duration": "rereview_interval"}, "effective_specifications"),
+)
 RECTIFIED = {"rectification_summary": "补报年度工作报告，充实秘书处人员", "measures": "建立报告提醒与督办制度"}
 
 
@@ -109,6 +118,8 @@ class Demo:
         for code in ("MTC01", "MTC02", "MTC03"):
             self.teams[code] = people.team(d, code, self.pools[code], voters=5 if code == "MTC01" else 3)
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
+        for name, key, rule, subjects in SCHEDULES:
+            d.schedule(name, key, rule, subjects)
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
                self.committee("MTC04", SPAN_DAYS - 55, until="notice"),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
@@ -118,7 +129,9 @@ class Demo:
                self.staged("taximeter", "comment", 100), self.staged("height", "drafting", 120),
                self.noticed("fuel", 12), self.proposed(3),
                self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
-               self.rectifying("MTC02", SPAN_DAYS - 45)])
+               self.rectifying("MTC02", SPAN_DAYS - 45), self.chair_report("MTC01", SPAN_DAYS - 200),
+               *(self.annual_reports(code, late) for code, late in (("MTC01", ()), ("MTC02", self._late()),
+                                                                     ("MTC03", ())))])
         d.set(self.end)
         d.progress(f"done: {d.actions} process actions")
 
@@ -164,9 +177,48 @@ class Demo:
         return iid
 
     def rectifying(self, code: str, day: int) -> Program:
+        """Two missed annual reports flagged the committee (BR8) and the schedule started P5: graded 不合格."""
         yield self.at(day)
-        self._fail(code)
-        self.d.progress(f"  {code}: graded 不合格, in rectification (no new projects, BR9)")
+        iid = self.d.find("committee_assessment", committee=code)
+        if iid is None:
+            raise RuntimeError(f"no assessment of {code} was started by its BR8 flag")
+        self.d.do(AUTHORITY, iid, "task_grade", {"grade": "不合格", "comment": "连续两年未按期报送年度工作报告"})
+        self.d.progress(f"  {code}: flagged by missed reports (BR8), graded 不合格, in rectification (BR9)")
+
+    def _late(self) -> tuple[int, int]:
+        """The two years MTC02 misses: the second miss (31 January) flags it and the assessment starts mid
+        February, early enough to be graded 45 days before the end."""
+        second = self.end.year if (self.end.month, self.end.day) >= (4, 3) else self.end.year - 1
+        return second - 1, second
+
+    def annual_reports(self, code: str, late: tuple[int, ...]) -> Program:
+        """P3a every January from the schedule: filed and accepted, except in the years the committee is late."""
+        d = self.d
+        for year in range(self.start.year + 1, self.end.year + 1):
+            moment = datetime(year, 1, 8, 1, tzinfo=UTC)
+            if not self.start < moment < self.end:
+                continue
+            yield moment
+            iid = d.find("annual_report", committee=code)
+            if iid is None or year in late:
+                continue
+            sec = f"{code.lower()}_sec"
+            d.do(sec, iid, "task_write_report", {
+                "year": year - 1, "basic_data": "委员 25 人，秘书处专职 3 人", "spec_status": "在研规范按计划推进",
+                "work_done": "组织审定会议，开展宣贯培训", "next_year_plan": "按年度计划推进制修订",
+                "funds": "专项经费"})
+            yield 5
+            d.do(AUTHORITY, iid, "task_review_report", {"decision": "accept"})
+        d.progress(f"  {code}: annual reports{'' if not late else ' (late in ' + ', '.join(map(str, late)) + ')'}")
+
+    def chair_report(self, code: str, day: int) -> Program:
+        yield self.at(day)
+        chair = f"{code.lower()}_chair"
+        iid = self.d.start(chair, "chair_report", {"committee": code, "level": "national"})
+        self.d.do(chair, iid, "task_submit_report", {"period": str(self.d.clock.now().year - 1),
+                                                     "summary": "主持审定规范 4 项，组织宣贯 2 次"})
+        yield 7
+        self.d.do(AUTHORITY, iid, "task_evaluate_report", {"decision": "accept", "grade": "称职"})
 
     def revoked(self, code: str, day: int) -> Program:
         """P5 exit: 不合格, a rectification that does not satisfy, the revocation noticed, then carried out; open
@@ -243,10 +295,21 @@ class Demo:
         yield self.at(day)
         yield from self._publish("MTC03", key, "drafting")
 
+    def _evaluation_due(self, key: str) -> datetime:
+        """When the schedule starts P11: effect_evaluation_after (3 years) after the effective date, 09:00."""
+        from ..lifecycle.spec_models import Specification
+
+        with self.d.engine.db.transaction() as session:
+            effective = session.get(Specification, self.ids[key]).effective_date
+        day = effective.replace(year=effective.year + 3) if (effective.month, effective.day) != (2, 29) \
+            else effective.replace(year=effective.year + 3, day=28)
+        return datetime.combine(day, time(2), UTC)
+
     def _evaluate(self, key: str, suggestion: str) -> None:
         d, team = self.d, self.teams["MTC01"]
-        scope = {**team.scope, "specification": self.ids[key]}
-        iid = d.start(team.secretariat, "effect_evaluation", scope)
+        iid = d.find("effect_evaluation", specification=self.ids[key])
+        if iid is None:
+            raise RuntimeError(f"the schedule did not start the effect evaluation of {self.ids[key]}")
         d.do(team.secretariat, iid, "p11_task_evaluate", {
             "evaluation_period": f"{d.clock.now().year - 3}—{d.clock.now().year}",
             "application": "全国各级计量机构广泛采用",
@@ -267,7 +330,7 @@ class Demo:
         """Published, evaluated three years after it took effect, re-reviewed, revised: the revision supersedes it."""
         yield self.at(day)
         yield from self._publish("MTC01", key)
-        yield self.at(day + 1290)
+        yield self._evaluation_due(key)
         self._evaluate(key, "revise")
         yield 20
         iid = self._rereview(key, "revise")
@@ -278,15 +341,16 @@ class Demo:
     def rereview_open(self, key: str, day: int) -> Program:
         yield self.at(day)
         yield from self._publish("MTC01", key)
+        yield self._evaluation_due(key)
+        self._evaluate(key, "revise")
         yield self.before_end(15)
-        self._evaluate(key, "keep")
         self._rereview(key, None)
         self.d.progress(f"  {self.ids[key]}: under re-review")
 
     def abolished(self, key: str, day: int) -> Program:
         yield self.at(day)
         yield from self._publish("MTC01", key)
-        yield self.at(day + 1350)
+        yield self.at(day + 1250)  # before its effect evaluation falls due
         iid = self._rereview(key, "abolish")
         self.d.do(AUTHORITY, iid, "p12_task_abolition", {"abolition_publish": "publish",
                                                          "abolition_reason": "已被新一代规范覆盖"})

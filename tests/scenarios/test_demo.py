@@ -1,5 +1,5 @@
-"""``mtcflow demo`` on a fresh database: the registries show committees at every status with their members,
-specifications at every stage and public notices open with comments; a second run seeds nothing."""
+"""``mtcflow demo`` on a fresh database: the registries show committees at every status with their members and
+reports, specifications at every stage and public notices open with comments; a second run seeds nothing."""
 import pytest
 from click.testing import CliRunner
 
@@ -38,7 +38,12 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
                                                                       "regulator"}
     assert all(m["unit"] and m["title"] for m in mtc01["members"])
     assert [a["grade"] for a in mtc01["assessments"]] == ["一级"]
-    assert client.get("/api/v1/committees/MTC02").get_json()["accepts_projects"] is False  # BR9
+    assert [r["period"] for r in mtc01["reports"] if r["kind"] == "annual" and r["accepted_at"]] == [
+        "2022", "2023", "2024", "2025", "2026"]  # P3a from the yearly schedule (the test ends on 2 March 2026)
+    mtc02 = client.get("/api/v1/committees/MTC02").get_json()
+    assert mtc02["accepts_projects"] is False  # BR9
+    assert [r["period"] for r in mtc02["reports"] if r["missed"]] == ["2024", "2025"]  # BR8: flagged → P5
+    assert [a["grade"] for a in mtc02["assessments"]] == ["不合格"] and mtc02["assessment_flag"] is None
     revoked = client.get("/api/v1/committees/MTC03").get_json()
     assert revoked["members"] == [] and revoked["successor_code"] == "MTC01"
 
