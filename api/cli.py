@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from api import cli_timers, cli_users
+from api import cli_demo, cli_timers, cli_users
 from engine import users
 from engine.actors import Grant
 from engine.config import Settings
+from engine.demo import seed
 from engine.errors import EngineError
 from engine.workflow_engine import WorkflowEngine
 
@@ -152,11 +153,14 @@ def serve(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def quickstart(host: str, port: int) -> None:
-    """The embedded demo: serve plus one demo account per role (password: mtcflow-demo)."""
+    """The embedded demo: serve plus one demo account per role and, on an empty registry, the demo dataset
+    (password: mtcflow-demo)."""
     eng = _engine()
     try:
         _prepare(eng)
         ensure_demo_users(eng)
+        if not seed.seeded(eng):
+            cli_demo.seed_demo(eng, DEMO_PASSWORD)
     except EngineError as err:
         _fail(err)
     click.echo(f"demo accounts (password '{DEMO_PASSWORD}'):")
@@ -169,6 +173,7 @@ from api.cli_audit import audit_group  # noqa: E402
 
 main.add_command(audit_group)
 cli_timers.register(main, _engine, _fail)
+cli_demo.register(main, lambda: _engine(), _prepare, _fail, DEMO_PASSWORD)  # looked up per call (tests replace it)
 
 if __name__ == "__main__":
     main()

@@ -8,3 +8,4 @@ from . import comment_services  # noqa: F401
 from . import review_services  # noqa: F401
 from . import approval_services  # noqa: F401
 from . import maintenance_services  # noqa: F401
+from . import term_extension_services  # noqa: F401

@@ -227,3 +227,13 @@ def active_committees(session: Session) -> list[dict]:
     return [{"committee": c.code, "level": c.level, **({"jurisdiction": c.jurisdiction} if c.jurisdiction else {}),
              **({"anchor": c.term_end.isoformat()} if c.term_end else {})} for c in rows]
 
+
+
+def flagged_committees(session: Session) -> list[dict]:
+    """Schedule subjects (BR8): working committees flagged for assessment, anchored on the day of the flag, so
+    ``{"kind": "after", "duration": "assessment_after_flag"}`` starts one assessment (P5) per flag."""
+    rows = session.scalars(select(Committee).where(
+        Committee.status.in_(WORKING), Committee.assessment_flag.is_not(None), Committee.flagged_at.is_not(None))
+        .order_by(Committee.code))
+    return [{"committee": c.code, "level": c.level, **({"jurisdiction": c.jurisdiction} if c.jurisdiction else {}),
+             "anchor": c.flagged_at.astimezone(BEIJING).date().isoformat()} for c in rows]

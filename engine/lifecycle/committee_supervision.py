@@ -10,6 +10,7 @@
 - ``reassessment_record`` (``reassessment_grade``, ``reassessment_comment``) → ``reassessment_passed``
 - ``committee_replace_host`` (``new_secretariat_host``, ``decision_reason``), ``committee_suspend``
   (``decision_reason``) → ``committee_status``
+- ``revocation_notice_params`` (``successor_code``, ``decision_reason``) → the 撤销公示's notice variables
 - ``committee_exit`` (``successor_code``, ``decision_reason``) → ``committee_status``,
   ``reassigned_specifications``
 """
@@ -192,15 +193,32 @@ def _reassign(ctx: ServiceContext, old: str, new: str) -> list[str]:
                                                           getattr(ctx.actor, "username", None) or "system")]
 
 
-@service("committee_exit")
-def committee_exit(ctx: ServiceContext, data: dict) -> dict:
-    """撤销: the committee leaves the registry's working set; its open specifications go to a successor."""
-    committee = committee_of(ctx)
+def _successor(ctx: ServiceContext, committee, data: dict):
+    """The committee that takes over the open specifications: another one, in the registry, working."""
     successor_code = (data.get("successor_code") or "").strip()
     successor = registry.get(ctx.session, successor_code, lock=True) if successor_code else None
     if successor is None or successor.code == committee.code or successor.status not in registry.WORKING:
         raise Conflict(f"撤销 {committee.code} 需要指定一个在运行的承接委员会；'{successor_code or '—'}' 不是。",
                        rule="successor", errors=[{"field": "successor_code", "message": "not a working committee"}])
+    return successor
+
+
+@service("revocation_notice_params")
+def revocation_notice_params(ctx: ServiceContext, data: dict) -> dict:
+    """Before revoking, the decision is made public (撤销公示, BR12): checked now, carried out after the window."""
+    committee = committee_of(ctx)
+    successor = _successor(ctx, committee, data)
+    _reason(data)
+    return {"notice_kind": "revocation", "notice_window": "revocation_notice_window",
+            "notice_subject": f"撤销公示：{committee.name}（{committee.code}），规范移交 {successor.code}",
+            "notice_ref": committee.code, "notice_document_ids": []}
+
+
+@service("committee_exit")
+def committee_exit(ctx: ServiceContext, data: dict) -> dict:
+    """撤销: the committee leaves the registry's working set; its open specifications go to a successor."""
+    committee = committee_of(ctx)
+    successor = _successor(ctx, committee, data)
     reason = _reason(data)
     moved = _reassign(ctx, committee.code, successor.code)
     committee.successor_code, committee.rectification_until = successor.code, None

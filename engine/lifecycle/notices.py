@@ -23,9 +23,9 @@ from ..scopes import SCOPE_VARIABLES
 from ..timing import TimerExpressionError, resolve
 from .notice_models import Document, Notice, NoticeComment, NoticeDocument
 
-KINDS = ("establishment", "composition", "project", "comment_draft", "abolition", "approval")
+KINDS = ("establishment", "composition", "project", "comment_draft", "abolition", "approval", "revocation")
 KIND_TITLES = {"establishment": "筹建公示", "composition": "组建方案公示", "project": "立项公示",
-               "comment_draft": "征求意见", "abolition": "废止公示", "approval": "批准公示"}
+               "comment_draft": "征求意见", "abolition": "废止公示", "approval": "批准公示", "revocation": "撤销公示"}
 COMMENT_KINDS = ("comment", "objection")
 STATUSES = ("open", "closed")
 RECENT_DAYS = 90  # closed notices stay on the public list this long

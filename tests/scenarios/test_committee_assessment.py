@@ -119,6 +119,14 @@ def test_period_runs_out_then_revocation_reassigns_open_specifications(walker, e
     assert "MTC99" in refused.get_json()["detail"]
     walker.do(authority, iid, "task_decide", {**decision, "successor_code": "MTC70"}, status=409)
     walker.do(authority, iid, "task_decide", {**decision, "successor_code": "MTC71"})
+    # the revocation is publicly noticed first (BR12); the committee is revoked once the window has closed
+    [notice] = app.test_client().get("/api/v1/notices", query_string={"kind": "revocation"}).get_json()["items"]
+    assert notice["status"] == "open" and notice["committee"] == "MTC70" and "MTC71" in notice["subject"]
+    assert state(engine, "MTC70") == "rectification"
+    walker.advance(clock, days=30, seconds=1)  # revocation_notice_window
+    walker.fresh(authority)
+    walker.do(authority, iid, "task_confirm_revocation", {"revocation_decision": "revoke",
+                                                          "revocation_opinion": "公示期内无异议"})
     done = authority.get(f"/instances/{iid}").get_json()
     assert done["state"] == "completed"
     assert sorted(done["data"]["reassigned_specifications"]) == ["JJF-2026-070", "JJG-2025-070"]
@@ -131,6 +139,30 @@ def test_period_runs_out_then_revocation_reassigns_open_specifications(walker, e
     assert state(engine, "MTC70").project_refusal()[0] == "BR9"
     active = app.test_client().get("/api/v1/committees", query_string={"status": "active"}).get_json()
     assert [c["code"] for c in active["items"]] == ["MTC71"]
+
+
+def test_objections_to_the_revocation_notice_lead_to_a_new_decision(walker, engine, login, authority, clock, app):
+    iid, _ = fail_twice(walker, engine, login, authority, "MTC75")
+    seed(engine, "MTC76", name="全国温度计量技术委员会")
+    walker.do(authority, iid, "task_decide", {"exit_action": "revoke", "decision_reason": "整改不到位",
+                                              "successor_code": "MTC76"})
+    [notice] = app.test_client().get("/api/v1/notices", query_string={"kind": "revocation"}).get_json()["items"]
+    objection = app.test_client().post(f"/api/v1/notices/{notice['id']}/comments", json={
+        "author": "某计量院", "text": "该委员会归口的规范仍在大量使用，建议重组而非撤销。", "kind": "objection"})
+    assert objection.status_code == 201, objection.get_json()
+    walker.advance(clock, days=30, seconds=1)
+    walker.fresh(authority)
+    assert authority.get(f"/instances/{iid}").get_json()["data"]["notice_objection_count"] == 1  # reaches the task
+    late = app.test_client().post(f"/api/v1/notices/{notice['id']}/comments", json={"author": "x", "text": "迟到"})
+    assert late.status_code == 409
+    walker.do(authority, iid, "task_confirm_revocation", {"revocation_decision": "reconsider"}, status=422)
+    walker.do(authority, iid, "task_confirm_revocation", {"revocation_decision": "reconsider",
+                                                          "revocation_opinion": "采纳异议，改为暂停"})
+    assert walker.open_elements(authority, iid) == ["task_decide"]
+    walker.do(authority, iid, "task_decide", {"exit_action": "suspend", "decision_reason": "暂停工作一年"})
+    assert state(engine, "MTC75") == "suspended"
+    committee = app.test_client().get("/api/v1/committees/MTC75").get_json()
+    assert committee["successor_code"] is None and len(committee["members"]) == 25
 
 
 def test_replace_host_and_suspend(walker, engine, login, authority, app):

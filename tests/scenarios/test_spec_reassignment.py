@@ -35,6 +35,9 @@ def test_revocation_moves_the_running_project_to_the_successor(w, engine):
     w.do("authority", assessment, "task_reassess", {"reassessment_grade": "不合格", "reassessment_comment": "未整改"})
     w.do("authority", assessment, "task_decide", {"exit_action": "revoke", "decision_reason": "撤销",
                                                   "successor_code": "MTC13"})
+    w.advance(days=30, seconds=1)  # the revocation notice (撤销公示)
+    w.do("authority", assessment, "task_confirm_revocation", {"revocation_decision": "revoke",
+                                                              "revocation_opinion": "无异议"})
     moved = w.instance(assessment)["data"]["reassigned_specifications"]
     assert sorted(moved) == ["JJF-2015-001", spec_id]
 

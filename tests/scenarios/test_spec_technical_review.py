@@ -238,3 +238,21 @@ def test_no_observers_for_a_specification_that_is_not_livelihood(w, engine):
     iid = w.start("sec", "technical_review", scope=spec_scope("JJF-2026-103"))["id"]
     p9_to_vote(w, iid, "JJF-2026-103")
     assert w.instance(iid)["data"]["observers"] == [] and w.tasks(iid, "p9_task_observe") == []
+
+
+def test_br3_drafting_unit_voters_stay_within_a_quarter(w, engine):
+    from engine import users
+
+    with engine.db.transaction() as session:  # m1 and m2 move to the drafting unit: three of its people vote
+        for name in ("m1", "m2"):
+            users.update_user(session, users.get_user(session, name), actor="test", reason="调动", unit="起草单位")
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, chief="m3")
+    assert w.instance(iid)["data"]["voting_member_count"] == 8
+    vote(w, iid, {"colleague": "yes", "m1": "yes"})  # 2 of 8 ballots: within max_drafting_unit_voter_share 1/4
+    task = next(t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] is None)
+    refused = w.as_("m2").post(f"/tasks/{task['id']}/claim")
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "BR3"
+    assert "1/4" in refused.get_json()["detail"]
+    vote(w, iid, {"m3": "yes"})  # another unit's member still votes
+    assert len([t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] is None]) == 5

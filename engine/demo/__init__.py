@@ -1,0 +1,1 @@
+"""The demo dataset, seeded through the engine."""

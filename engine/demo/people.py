@@ -1,0 +1,53 @@
+"""The demo's people: the members each committee recruits (names, units, titles, stakeholder categories that
+pass BR5/BR6) and the user accounts that act in the processes."""
+from __future__ import annotations
+
+from .driver import Driver
+from .spec_phases import AUTHORITY, Team
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
+CATEGORIES = ("research", "testing", "enterprise", "user", "regulator")
+TITLES = (("研究员", "正高级"), ("正高级工程师", "正高级"), ("高级工程师", "副高级"))
+
+
+def candidates(given: str, units: list[str]) -> list[dict]:
+    """25 applicants; each name unique to its committee, at most 3 per unit, 5 per stakeholder category."""
+    return [{"name": f"{SURNAMES[i]}{given}", "unit": units[i % len(units)], "title": TITLES[i % 3][0],
+             "title_level": TITLES[i % 3][1], "experience_years": 8 + i % 20,
+             "retirement_date": f"{2036 + i % 10}-06-30", "stakeholder_category": CATEGORIES[i % 5]}
+            for i in range(25)]
+
+
+def composition(pool: list[dict]) -> list[dict]:
+    """Chair, two vice-chairs and the secretary-general from four different units, the rest members."""
+    roles = ("chair", "vice_chair", "vice_chair", "secretary_general")
+    return [{"name": c["name"], "role": roles[i] if i < len(roles) else "member"} for i, c in enumerate(pool)]
+
+
+def team(d: Driver, code: str, pool: list[dict], voters: int = 5) -> Team:
+    """Accounts for a committee's secretariat, secretary-general, chair and voting members (named as in the
+    registry, with their units, so BR3's unit rule sees them)."""
+    low = code.lower()
+    host = pool[3]["unit"]
+    d.user(f"{low}_sec", [f"secretariat:committee/{code}"], host, f"{code} 秘书处")
+    d.user(f"{low}_secgen", [f"secretary_general:committee/{code}"], host, f"{pool[3]['name']}（秘书长）")
+    d.user(f"{low}_chair", [f"chair:committee/{code}", f"member:committee/{code}"], pool[0]["unit"],
+           f"{pool[0]['name']}（主任委员）")
+    names = []
+    for i in range(1, voters + 1):
+        entry = pool[3 + i]
+        names.append(f"{low}_m{i}")
+        d.user(names[-1], [f"member:committee/{code}"], entry["unit"], entry["name"])
+    return Team(code, f"{low}_sec", f"{low}_secgen", f"{low}_chair", (f"{low}_chair", *names))
+
+
+def staff(d: Driver) -> None:
+    """The authority, an auditor and the drafters of the demo's specifications."""
+    d.user(AUTHORITY, ["authority:level/national"], "市场监管总局计量司", "市场监管总局计量司")
+    d.user("audit", ["auditor"], "市场监管总局稽查局", "监督审计人员")
+    for name, unit in DRAFTERS.items():
+        d.user(name, [], unit, f"{unit}起草人")
+
+
+DRAFTERS = {"drafter_sh": "上海市计量测试技术研究院", "drafter_gd": "广东省计量科学研究院",
+            "drafter_zj": "浙江省计量科学研究院"}

@@ -1,0 +1,69 @@
+"""``mtcflow demo`` on a fresh database: the registries show committees at every status with their members and
+reports, specifications at every stage and public notices open with comments; a second run seeds nothing."""
+import pytest
+from click.testing import CliRunner
+
+import api.cli
+from engine.lifecycle.spec_models import STAGES
+
+
+@pytest.fixture
+def run(engine, monkeypatch):
+    monkeypatch.setattr(api.cli, "_engine", lambda: engine)
+    return lambda: CliRunner().invoke(api.cli.main, ["demo"], catch_exceptions=False)
+
+
+def listing(get, path, **query):
+    """The items of a list endpoint, through ``get`` (a test client's or a logged-in caller's)."""
+    response = get(path, query_string={"per_page": 100, **query})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login):
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert "MTC03: revoked" in result.output and "done:" in result.output  # progress while seeding
+    client = app.test_client()
+    public = lambda path, **kwargs: client.get(f"/api/v1{path}", **kwargs)  # noqa: E731
+
+    committees = {c["code"]: c for c in listing(public, "/committees")}
+    assert {code: c["status"] for code, c in committees.items()} == {
+        "MTC01": "active", "MTC02": "rectification", "MTC03": "revoked", "MTC04": "preparing"}
+    mtc01 = client.get("/api/v1/committees/MTC01").get_json()
+    assert len(mtc01["members"]) == 25 and mtc01["term"]["number"] == 1
+    roles = sorted(m["role"] for m in mtc01["members"])
+    assert roles.count("chair") == 1 and roles.count("vice_chair") == 2 and roles.count("secretary_general") == 1
+    assert {m["stakeholder_category"] for m in mtc01["members"]} == {"research", "testing", "enterprise", "user",
+                                                                      "regulator"}
+    assert all(m["unit"] and m["title"] for m in mtc01["members"])
+    assert [a["grade"] for a in mtc01["assessments"]] == ["一级"]
+    assert [r["period"] for r in mtc01["reports"] if r["kind"] == "annual" and r["accepted_at"]] == [
+        "2022", "2023", "2024", "2025", "2026"]  # P3a from the yearly schedule (the test ends on 2 March 2026)
+    mtc02 = client.get("/api/v1/committees/MTC02").get_json()
+    assert mtc02["accepts_projects"] is False  # BR9
+    assert [r["period"] for r in mtc02["reports"] if r["missed"]] == ["2024", "2025"]  # BR8: flagged → P5
+    assert [a["grade"] for a in mtc02["assessments"]] == ["不合格"] and mtc02["assessment_flag"] is None
+    revoked = client.get("/api/v1/committees/MTC03").get_json()
+    assert revoked["members"] == [] and revoked["successor_code"] == "MTC01"
+
+    auditor = login("auditor1", "auditor")  # proposals are not public yet: the auditor sees everything
+    specs = listing(auditor.get, "/specifications")
+    stages = {s["stage"] for s in specs}
+    assert stages >= {"proposed", "project_notice", "drafting", "comment", "review", "approval", "published",
+                      "rereview", "superseded", "abolished", "rejected"}
+    assert stages <= set(STAGES)
+    by_title = {s["title"]: s for s in specs}
+    old, new = by_title["电子天平校准规范"], by_title["电子天平校准规范（修订）"]
+    assert (old["stage"], new["stage"], new["kind"]) == ("superseded", "published", "revision")
+    assert client.get(f"/api/v1/specifications/{old['id']}").get_json()["superseded_by"] == new["id"]
+    assert by_title["声级计检定规程"]["committee"] == "MTC01"  # reassigned when MTC03 was revoked
+    assert all(s["number"] for s in specs if s["stage"] in ("published", "rereview", "superseded", "abolished"))
+
+    notices = listing(public, "/notices", status="open")
+    assert sorted(n["kind"] for n in notices) == ["comment_draft", "composition", "project"]
+    assert all(n["comment_count"] + n["objection_count"] >= 2 for n in notices)
+
+    again = run()
+    assert again.exit_code == 0 and "already" in again.output
+    assert len(listing(auditor.get, "/specifications")) == len(specs)
