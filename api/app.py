@@ -5,6 +5,7 @@ import logging
 
 from flask import Flask, redirect
 
+from api import converters, ratelimit, security_headers
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     auth,
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     app.json.ensure_ascii = False
     app.extensions["mtcflow"] = engine or WorkflowEngine(settings)
 
+    converters.init_app(app)
     api = ProblemApi(app, spec_kwargs={
         "info": {"description": "BPMN engine for metrology technical committees (计量技术委员会) and their "
                                 "specifications: definitions, instances, tasks, history."},
@@ -55,7 +57,9 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    ratelimit.init_app(app)
     register_engine_errors(app)
+    security_headers.init_app(app, docs_paths=(f"{API_PREFIX}/docs", f"{API_PREFIX}/redoc"))
 
     @app.get("/")
     def index():

@@ -21,7 +21,7 @@ def current_actor() -> Actor:
     return g.actor
 
 
-def _bearer_token() -> str:
+def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -35,7 +35,7 @@ def authenticated(blp, *roles: str):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            token = _bearer_token()
+            token = bearer_token()
             with engine().db.transaction() as session:
                 user = users.user_for_token(session, token)
                 g.actor = users.actor_for(session, user)

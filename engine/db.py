@@ -19,7 +19,9 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs) -> Engine:
     """Build an engine; on SQLite every transaction is ``BEGIN IMMEDIATE`` so writers queue instead of
-    losing updates (pysqlite's own transaction handling does not)."""
+    losing updates (pysqlite's own transaction handling does not). Statement parameters (password hashes,
+    token digests, form data) are kept out of error messages and logs."""
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":

@@ -1,10 +1,10 @@
 """Deploy, validate and read process definitions."""
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.schemas import (
     DefinitionListArgs,
     DefinitionSchema,
