@@ -19,7 +19,7 @@ from engine import users
 from engine.actors import Grant
 from tests.conftest import BPMN, PASSWORD, make_engine
 
-EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "40"))
 FUZZER_ROLES = ("process_admin", "user_admin", "secretariat", "authority", "auditor")
 EXAMPLES_RUN: dict[str, int] = {}
 
