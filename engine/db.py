@@ -12,6 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import Conflict, Unavailable
 
+RETRY_SECONDS = 5  # Retry-After of a 503 while the database is away
+
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
@@ -78,9 +80,9 @@ class Database:
             message = str(err.orig) if err.orig else str(err)
             if "locked" in message or "could not serialize" in message or "deadlock" in message:
                 raise Conflict("The database is busy with a concurrent action; retry.") from err
-            raise Unavailable("The database is not reachable; retry shortly.") from err
+            raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         except exc.InterfaceError as err:
-            raise Unavailable("The database is not reachable; retry shortly.") from err
+            raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         finally:
             session.close()
 
