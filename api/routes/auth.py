@@ -9,7 +9,7 @@ from api.auth import authenticated, bearer_token, current_actor, engine
 from api.blueprint import Blueprint
 from api.schemas import MeSchema, TokenRequest, TokenResponse
 from engine import conflicts, login_guard, users
-from engine.errors import TooManyRequests, Unauthorized
+from engine.errors import Conflict, TooManyRequests, Unauthorized
 
 blp = Blueprint("auth", __name__, description="登录与身份 · Authentication")
 log = logging.getLogger("mtcflow.auth")  # names and addresses only: never a password or a token
@@ -18,6 +18,16 @@ log = logging.getLogger("mtcflow.auth")  # names and addresses only: never a pas
 def _backoff(settings) -> login_guard.Backoff:
     return login_guard.Backoff(settings.login_free_failures, settings.login_delay_seconds,
                                settings.login_delay_max_seconds)
+
+
+def _record_failure(eng, username: str) -> int:
+    """Two first failures of one name at once both insert its row; the loser of that race counts again."""
+    try:
+        with eng.db.transaction() as session:
+            return login_guard.record_failure(session, username, _backoff(eng.settings))
+    except Conflict:
+        with eng.db.transaction() as session:
+            return login_guard.record_failure(session, username, _backoff(eng.settings))
 
 
 @blp.route("/auth/token")
@@ -46,8 +56,7 @@ class TokenResource(MethodView):
                 login_guard.clear(session, username)
                 token, ttl = users.issue_token(session, user, eng.settings.token_ttl_seconds)
         except Unauthorized:
-            with eng.db.transaction() as session:
-                failures = login_guard.record_failure(session, username, _backoff(eng.settings))
+            failures = _record_failure(eng, username)
             log.warning("login failed for %r from %s (%d in a row)", username, request.remote_addr, failures)
             raise
         log.info("login of %r from %s", username, request.remote_addr)

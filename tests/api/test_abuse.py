@@ -160,3 +160,13 @@ def test_quickstart_runs_with_the_demo_key(monkeypatch):
 
 class _Stub:
     settings = None
+
+
+def test_concurrent_failures_of_one_name_all_count(app, engine):
+    from tests.api.test_concurrency import race
+
+    clients = [app.test_client() for _ in range(6)]
+    codes = race(6, lambda i: token_request(clients[i], "newcomer", f"guess-{i}").status_code)
+    assert set(codes) <= {401, 429} and codes.count(401) >= engine.settings.login_free_failures, codes
+    with engine.db.transaction() as session:
+        assert session.get(LoginFailure, "newcomer").failures == codes.count(401)
