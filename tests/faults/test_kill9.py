@@ -110,9 +110,14 @@ def test_kill9_mid_load_loses_nothing(server, store):
     assert all(count == 1 for count in fired.values()), fired
     assert {t.task_id for t in timers if t.state == "fired"} == set(fired)
     assert not [t for t in timers if t.state == "waiting"], "a due timer was lost"
+    auditor_token = tokens(server)["aud"]
     verify = requests.get(f"{server.base}/audit/verify", timeout=60,
-                          headers={"Authorization": f"Bearer {tokens(server)['aud']}"}).json()
+                          headers={"Authorization": f"Bearer {auditor_token}"}).json()
     assert verify["ok"], verify
+    server_log = server.log.read_text(encoding="utf-8", errors="replace")
+    assert "POST /api/v1/auth/token" in server_log  # the request log is there, and carries no secret
+    for secret in (PASSWORD, auditor_token, *client.tokens.values()):
+        assert secret not in server_log
     due_while_down = sum(1 for t in timers if t.state == "fired" and any(a <= t.due_at <= b for a, b in downtime))
     print(f"\nkill -9 x{KILLS} during {ACTIONS} actions: {sum(len(v) for v in acknowledged.values())} acknowledged "
           f"({', '.join(f'{k} {len(v)}' for k, v in acknowledged.items())}), {len(ledger.in_doubt)} in doubt, "
