@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import Conflict, Unavailable
+from .errors import Conflict, InvalidInput, Unavailable
 
 RETRY_SECONDS = 5  # Retry-After of a 503 while the database is away
 
@@ -74,6 +74,10 @@ class Database:
                 yield session
         except StaleDataError as err:
             raise Conflict("The instance was changed by a concurrent action; reload and retry.") from err
+        except exc.DataError as err:  # PostgreSQL refuses what SQLite stores: NUL characters, overlong values
+            first = str(err.orig).splitlines()[0] if err.orig else "value refused"
+            raise InvalidInput(f"A value cannot be stored ({first}); remove NUL characters and keep to the "
+                               "documented lengths and ranges.") from err
         except exc.IntegrityError as err:
             raise Conflict("A concurrent action stored the same record first; reload and retry.") from err
         except exc.OperationalError as err:

@@ -170,3 +170,4 @@ def test_concurrent_failures_of_one_name_all_count(app, engine):
     assert set(codes) <= {401, 429} and codes.count(401) >= engine.settings.login_free_failures, codes
     with engine.db.transaction() as session:
         assert session.get(LoginFailure, "newcomer").failures == codes.count(401)
+

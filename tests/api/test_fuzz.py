@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections import Counter
 
 import pytest
@@ -15,25 +16,47 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 from schemathesis.core.parameters import ParameterLocation
+from sqlalchemy import create_engine, text
 
-from engine import users
+from engine import migrate, users
 from engine.actors import Grant
-from tests.conftest import BPMN, PASSWORD, make_engine
+from tests.conftest import BPMN, PASSWORD, PG_ENV, _postgres_url, make_engine
 
-EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "25"))
 FUZZER_ROLES = ("process_admin", "user_admin", "secretariat", "authority", "auditor")
 EXAMPLES_RUN: dict[str, int] = {}
 STATUSES: Counter = Counter()
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_url(request, tmp_path_factory, sqlite_template):
+    """SQLite, and PostgreSQL, which unlike SQLite enforces column lengths and integer ranges."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
+    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_url(base, schema)
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory, sqlite_template):
+def fuzz_app(fuzz_url):
     """One app and database for all operations, seeded with deployed processes, an instance and its task."""
     from api.app import create_app
 
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    shutil.copy(sqlite_template, path)
-    eng = make_engine(f"sqlite:///{path}")
+    eng = make_engine(fuzz_url)
     eng.deploy_files([BPMN / "approval.bpmn", BPMN / "notice_window.bpmn"])
     with eng.db.transaction() as session:
         users.create_user(session, "fuzzer", PASSWORD, [Grant(r) for r in FUZZER_ROLES], actor="test")
@@ -46,9 +69,11 @@ def fuzz_app(tmp_path_factory, sqlite_template):
     started = client.post("/api/v1/instances", json={"process_key": "approval"}, headers=headers)
     assert started.status_code == 201, started.get_json()
     app.config["FUZZ_HEADERS"] = headers
+    EXAMPLES_RUN.clear()
+    STATUSES.clear()
     yield app
-    print(f"\nschemathesis examples: {sum(EXAMPLES_RUN.values())} over {len(EXAMPLES_RUN)} operations "
-          f"(up to {EXAMPLES} generated per operation); statuses {dict(sorted(STATUSES.items()))}")
+    print(f"\nschemathesis on {eng.db.dialect}: {sum(EXAMPLES_RUN.values())} examples over {len(EXAMPLES_RUN)} "
+          f"operations (up to {EXAMPLES} generated per operation); statuses {dict(sorted(STATUSES.items()))}")
     assert STATUSES[401] < sum(STATUSES.values()) // 2, "most requests were unauthenticated: the token was lost"
     eng.close()
 
