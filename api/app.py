@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, redirect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import converters, ratelimit, security_headers
 from api.problems import ProblemApi, register_engine_errors
@@ -59,6 +60,9 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)
+    if settings.trusted_proxies:  # client address (rate limits, logs) and https (HSTS) as the proxy saw them
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     security_headers.init_app(app, docs_paths=(f"{API_PREFIX}/docs", f"{API_PREFIX}/redoc"))
 
     @app.get("/")

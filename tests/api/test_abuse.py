@@ -171,3 +171,16 @@ def test_concurrent_failures_of_one_name_all_count(app, engine):
     with engine.db.transaction() as session:
         assert session.get(LoginFailure, "newcomer").failures == codes.count(401)
 
+
+
+def test_hsts_behind_a_trusted_tls_proxy_only(engine):
+    from dataclasses import replace
+
+    from api.app import create_app
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+    direct = create_app(engine=engine).test_client().get("/healthz", headers=forwarded)
+    assert "Strict-Transport-Security" not in direct.headers  # nobody vouches for the header: ignored
+    engine.settings = replace(engine.settings, trusted_proxies=1)
+    proxied = create_app(engine=engine).test_client().get("/healthz", headers=forwarded)
+    assert "max-age=31536000" in proxied.headers["Strict-Transport-Security"]
