@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import sessions, web
+from api import converters, ratelimit, security_headers, sessions, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     auth,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     sessions.init_app(app)
     app.extensions["mtcflow"] = engine or WorkflowEngine(settings)
 
+    converters.init_app(app)
     api = ProblemApi(app, spec_kwargs={
         "info": {"description": "BPMN engine for metrology technical committees (计量技术委员会) and their "
                                 "specifications: definitions, instances, tasks, history."},
@@ -58,7 +60,12 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications, reports):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    ratelimit.init_app(app)
     register_engine_errors(app)
+    if settings.trusted_proxies:  # client address (rate limits, logs) and https (HSTS) as the proxy saw them
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    security_headers.init_app(app, docs_paths=(f"{API_PREFIX}/docs", f"{API_PREFIX}/redoc"))
     web.init_app(app)
 
     @app.get("/healthz")

@@ -22,7 +22,7 @@ def current_actor() -> Actor:
     return g.actor
 
 
-def _bearer_token() -> str:
+def bearer_token() -> str:
     """The bearer token, else the browser session's (CSRF-checked for writes)."""
     if not sessions.has_bearer():
         token = sessions.session_token()
@@ -41,7 +41,7 @@ def authenticated(blp, *roles: str):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            token = _bearer_token()
+            token = bearer_token()
             with engine().db.transaction() as session:
                 user = users.user_for_token(session, token)
                 g.actor = users.actor_for(session, user)

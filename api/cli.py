@@ -1,6 +1,7 @@
 """The ``mtcflow`` command: serve, quickstart, db upgrade, deploy, users."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from engine.errors import EngineError
 from engine.workflow_engine import WorkflowEngine
 
 DEMO_PASSWORD = "mtcflow-demo"
+DEMO_SECRET_KEY = "mtcflow-embedded-demo-secret-key-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
 DEMO_ROLES = {
     "authority": "批准机关（市场监管总局计量司）",
     "chair": "主任委员",
@@ -106,6 +109,16 @@ def users_create(name: str, password: str, roles: tuple[str, ...], display_name:
 cli_users.register(users_group, lambda: _engine(), _fail)  # looked up per call (tests replace it)
 
 
+def require_secret_key(key: str | None) -> None:
+    """Outside the embedded demo the key must be set, long and not the demo's (it signs what the server
+    hands out; a guessable one lets anybody forge it)."""
+    if not key or len(key) < MIN_SECRET_KEY_LENGTH or key == DEMO_SECRET_KEY:
+        click.secho(f"error: set MTCFLOW_SECRET_KEY to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                    "characters (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                    "`mtcflow quickstart` runs the embedded demo without one.", fg="red", err=True)
+        sys.exit(2)
+
+
 def _prepare(eng: WorkflowEngine) -> None:
     click.echo(f"database: {eng.settings.database_url}")
     eng.migrate()
@@ -140,7 +153,8 @@ def _run(eng: WorkflowEngine, host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Migrate, deploy the bundled processes and serve the API."""
+    """Migrate, deploy the bundled processes and serve the API (MTCFLOW_SECRET_KEY required)."""
+    require_secret_key(os.environ.get("MTCFLOW_SECRET_KEY"))
     eng = _engine()
     try:
         _prepare(eng)
@@ -154,7 +168,8 @@ def serve(host: str, port: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def quickstart(host: str, port: int) -> None:
     """The embedded demo: serve plus one demo account per role and, on an empty registry, the demo dataset
-    (password: mtcflow-demo)."""
+    (password: mtcflow-demo); a demo secret key stands in when MTCFLOW_SECRET_KEY is unset."""
+    os.environ.setdefault("MTCFLOW_SECRET_KEY", DEMO_SECRET_KEY)
     eng = _engine()
     try:
         _prepare(eng)

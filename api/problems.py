@@ -89,4 +89,6 @@ def register_engine_errors(app) -> None:
     @app.errorhandler(EngineError)
     def _engine_error(err: EngineError):
         extra = dict(err.extra)
-        return problem_response(err.status, err.detail, title=err.title, errors=err.errors, **extra)
+        retry_after = extra.get("retry_after")
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        return problem_response(err.status, err.detail, title=err.title, errors=err.errors, headers=headers, **extra)

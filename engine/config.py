@@ -25,6 +25,10 @@ class Settings:
     holidays_dir: Path | None = None  # official holiday schedules by year; default profiles_dir/holidays
     embedded_worker: bool = True  # serve/quickstart fire timers in-process
     timer_poll_seconds: float = 30.0  # the worker's fallback wake for timers stored by other processes
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed
+    login_free_failures: int = 3  # failed logins per account before delays start
+    login_delay_seconds: float = 2.0  # the first delay; it doubles with each further failure
+    login_delay_max_seconds: float = 900.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -47,7 +51,11 @@ class Settings:
         for name, key, cast in (("MTCFLOW_PROFILES_DIR", "profiles_dir", Path),
                                 ("MTCFLOW_HOLIDAYS_DIR", "holidays_dir", Path),
                                 ("MTCFLOW_EMBEDDED_WORKER", "embedded_worker", flag),
-                                ("MTCFLOW_TIMER_POLL", "timer_poll_seconds", float)):
+                                ("MTCFLOW_TIMER_POLL", "timer_poll_seconds", float),
+                                ("MTCFLOW_TRUSTED_PROXIES", "trusted_proxies", int),
+                                ("MTCFLOW_LOGIN_FREE_FAILURES", "login_free_failures", int),
+                                ("MTCFLOW_LOGIN_DELAY", "login_delay_seconds", float),
+                                ("MTCFLOW_LOGIN_DELAY_MAX", "login_delay_max_seconds", float)):
             if name in env:
                 values[key] = cast(env[name])
         values.update(overrides)

@@ -10,7 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import Conflict, Unavailable
+from .errors import Conflict, InvalidInput, Unavailable
+
+RETRY_SECONDS = 5  # Retry-After of a 503 while the database is away
 
 
 def is_sqlite(url: str) -> bool:
@@ -19,7 +21,9 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs) -> Engine:
     """Build an engine; on SQLite every transaction is ``BEGIN IMMEDIATE`` so writers queue instead of
-    losing updates (pysqlite's own transaction handling does not)."""
+    losing updates (pysqlite's own transaction handling does not). Statement parameters (password hashes,
+    token digests, form data) are kept out of error messages and logs."""
+    kwargs.setdefault("hide_parameters", True)
     if is_sqlite(url):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
@@ -70,15 +74,19 @@ class Database:
                 yield session
         except StaleDataError as err:
             raise Conflict("The instance was changed by a concurrent action; reload and retry.") from err
+        except exc.DataError as err:  # PostgreSQL refuses what SQLite stores: NUL characters, overlong values
+            first = str(err.orig).splitlines()[0] if err.orig else "value refused"
+            raise InvalidInput(f"A value cannot be stored ({first}); remove NUL characters and keep to the "
+                               "documented lengths and ranges.") from err
         except exc.IntegrityError as err:
             raise Conflict("A concurrent action stored the same record first; reload and retry.") from err
         except exc.OperationalError as err:
             message = str(err.orig) if err.orig else str(err)
             if "locked" in message or "could not serialize" in message or "deadlock" in message:
                 raise Conflict("The database is busy with a concurrent action; retry.") from err
-            raise Unavailable("The database is not reachable; retry shortly.") from err
+            raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         except exc.InterfaceError as err:
-            raise Unavailable("The database is not reachable; retry shortly.") from err
+            raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         finally:
             session.close()
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -104,6 +105,7 @@ def compile_document(root: etree._Element, resolve: Callable[[str], etree._Eleme
             _require_start_event(process)
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
+            _require_instantiable(key, spec, subprocess_specs)
             meta = {"processes": {}}
             for document in documents:
                 for proc in document.findall(f"{{{bpmn_xml.BPMN_NS}}}process"):
@@ -119,6 +121,16 @@ def compile_document(root: etree._Element, resolve: Callable[[str], etree._Eleme
                                    getattr(err, "line_number", None) or None)]) from err
     except SpiffWorkflowException as err:
         raise InvalidBpmn(f"The diagram is not valid: {err}", [problem(str(err))]) from err
+
+
+def _require_instantiable(key: str, spec, subprocess_specs) -> None:
+    """Build the workflow once, running nothing: SpiffWorkflow predicts the paths ahead recursively, so a
+    gateway whose flows lead straight back into it exhausts the stack (it would fail every start with a 500)."""
+    try:
+        BpmnWorkflow(spec, subprocess_specs)
+    except RecursionError as err:
+        raise InvalidBpmn(f"Process '{key}' cannot be instantiated: its flows loop back without end (a gateway "
+                          "that flows into itself?).", [problem("endless flow recursion")]) from err
 
 
 def _require_start_event(process: etree._Element) -> None:

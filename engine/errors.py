@@ -52,3 +52,10 @@ class InvalidBpmn(EngineError):
 class Unavailable(EngineError):
     status = 503
     title = "Service unavailable"
+
+
+class TooManyRequests(EngineError):
+    """``retry_after`` (seconds) becomes the Retry-After header."""
+
+    status = 429
+    title = "Too many requests"

@@ -25,6 +25,7 @@ from .errors import Conflict, InvalidInput, NotFound
 from .forms import FormRegistry, check_variable_names
 from .models import Definition, Instance, Task, Timer
 from .service_tasks import ServiceContext
+from .step_budget import StepBudget
 
 OPEN_TASK_STATES = ("ready", "claimed")
 ENDED_STATES = ("completed", "cancelled")
@@ -196,11 +197,13 @@ class Runtime:
                  definition: Definition, actor: Actor) -> None:
         """Run engine steps until the workflow waits; a failing element marks the instance ``error``."""
         workflow.script_engine.service_context = ServiceContext(session, instance, actor)
+        budget = StepBudget()
         try:
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(did_complete_task=budget)
             workflow.refresh_timers()
-            workflow.do_engine_steps()
-        except SpiffWorkflowException as err:
+            workflow.do_engine_steps(did_complete_task=budget)
+            budget.check_waiting(workflow)
+        except (SpiffWorkflowException, RecursionError) as err:  # RecursionError: a path too deep to predict
             element = getattr(getattr(getattr(err, "task", None), "task_spec", None), "bpmn_id", None)
             instance.state, instance.error = "error", f"{element or 'engine'}: {err}"
             self._record(session, instance, "instance_errored", actor, element_id=element,

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from api.auth import engine
+from api.blueprint import Blueprint
 from api.committee_schemas import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
 from api.views import page_payload
 from engine.errors import NotFound

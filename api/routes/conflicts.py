@@ -1,9 +1,9 @@
 """Conflicts of interest (BR4): a reviewer declares one per specification and is excluded from its review."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.role_schemas import ConflictListSchema, ConflictRequest, ConflictSchema
 from engine import assignment, conflicts, users
 from engine.models import Instance

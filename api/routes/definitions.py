@@ -1,10 +1,10 @@
 """Deploy, validate and read process definitions."""
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.schemas import (
     DefinitionListArgs,
     DefinitionSchema,
@@ -28,6 +28,16 @@ BPMN_BODY = {
     },
 }
 
+FILENAME_PARAM = {"in": "query", "name": "filename", "required": False,
+                  "schema": {"type": "string", "maxLength": 255},
+                  "description": "the file's name, kept with the version (raw XML body only)"}
+
+
+def _filename(name: str | None) -> str | None:
+    if name is not None and len(name) > FILENAME_PARAM["schema"]["maxLength"]:
+        raise InvalidInput("A file name has at most 255 characters.", {"query": {"filename": ["too long"]}})
+    return name or None
+
 
 def _uploaded_bpmn() -> tuple[bytes, str | None]:
     """The BPMN from a multipart ``file`` field or a raw XML body."""
@@ -38,9 +48,9 @@ def _uploaded_bpmn() -> tuple[bytes, str | None]:
         upload = request.files.get("file")
         if upload is None:
             raise InvalidInput("Send the BPMN file in the multipart field 'file'.")
-        return upload.read(limit + 1), upload.filename
+        return upload.read(limit + 1), _filename(upload.filename)
     if request.mimetype in ("application/xml", "text/xml", "application/bpmn+xml"):
-        return request.get_data(cache=False)[: limit + 1], request.args.get("filename")
+        return request.get_data(cache=False)[: limit + 1], _filename(request.args.get("filename"))
     raise InvalidInput("Send BPMN as multipart/form-data (field 'file') or with Content-Type application/xml.")
 
 
@@ -62,7 +72,7 @@ class DefinitionsResource(MethodView):
             return page_payload([definition_view(d) for d in items], total, args["page"], args["per_page"])
 
     @authenticated(blp, ADMIN)
-    @blp.doc(requestBody=BPMN_BODY)
+    @blp.doc(requestBody=BPMN_BODY, parameters=[FILENAME_PARAM])
     @blp.response(201, DefinitionSchema(many=True))
     @blp.alt_response(200, schema=DefinitionSchema(many=True), description="identical content: existing version")
     def post(self):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.notice_schemas import UPLOAD_BODY, DocumentListSchema, DocumentSchema
 from api.routes.notices import download
 from engine.errors import InvalidInput

@@ -1,10 +1,10 @@
 """History, replay, export and verification for auditors (read-only everywhere)."""
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.schemas import (
     AnchorSchema,
     EventSchema,

@@ -1,9 +1,9 @@
 """Start, search, read and cancel process instances; correlate messages."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.schemas import (
     CancelRequest,
     InstanceListArgs,

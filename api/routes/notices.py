@@ -9,10 +9,10 @@ import io
 
 from flask import send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import ratelimit
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.notice_schemas import (
     CommentRequest,
     CommentSchema,
@@ -29,7 +29,6 @@ from engine.lifecycle.notice_models import Document, Notice, NoticeComment
 from engine.models import Instance
 
 blp = Blueprint("notices", __name__, description="公示与意见 · Public notices and comments (no login)")
-blp.record_once(lambda state: ratelimit.init_app(state.app))
 API = "/api/v1"
 
 

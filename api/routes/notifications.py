@@ -1,8 +1,8 @@
 """The caller's reminders, overdue warnings and escalation notices."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.timer_schemas import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
 from api.views import paginate
 from engine import notifications

@@ -1,9 +1,9 @@
 """Aggregate figures for officials and auditors (the dashboard's cycle-time chart)."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from api.auth import authenticated, engine
+from api.blueprint import Blueprint
 from engine import reports
 
 blp = Blueprint("reports", __name__, description="统计报表 · Reports")

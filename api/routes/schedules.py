@@ -1,9 +1,9 @@
 """Schedules that start a process per subject each year, or N after / before a date."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.schemas import PageArgs
 from api.timer_schemas import DeactivateRequest, SchedulePageSchema, ScheduleRequest, ScheduleSchema
 from api.views import paginate

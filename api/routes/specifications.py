@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import BEARER, engine
+from api.blueprint import Blueprint
 from api.spec_schemas import SpecificationSchema, SpecListArgs, SpecPageSchema
 from api.views import page_payload, paginate
 from engine import users

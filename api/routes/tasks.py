@@ -1,8 +1,8 @@
 """The inbox and a task's life: claim, unclaim, assign, complete. Rules live in engine.assignment."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.schemas import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
 from api.views import page_payload, paginate, task_view
 from engine import assignment, inbox

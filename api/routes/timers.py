@@ -1,9 +1,9 @@
 """Operations on timers: what is upcoming and overdue, and firing one now with a reason."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine, require_writer
+from api.blueprint import Blueprint
 from api.timer_schemas import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
 from api.views import paginate
 from engine import assignment, clock, timer_service

@@ -5,10 +5,10 @@ the person who can hand out authority is neither the one who changes the process
 checks the record. Auditors may read accounts; everyone may read their own.
 """
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import authenticated, current_actor, engine
+from api.blueprint import Blueprint
 from api.role_schemas import (
     AssignmentSchema,
     CreateUserRequest,

@@ -1,3 +1,9 @@
+// The page's messages and language come as a JSON data block (no inline script, so the CSP stays 'self').
+(() => {
+  const page = JSON.parse(document.getElementById("mtc-page").textContent);
+  window.MSG = page.messages;
+  window.LANG = page.lang;
+})();
 /* Shared helpers: every page talks to /api/v1 with the session cookie and the CSRF header. */
 (function () {
   const csrf = document.querySelector('meta[name="csrf-token"]').content;

@@ -17,7 +17,11 @@ def no_marker():
     assert not os.path.exists(PWNED), "hostile code ran"
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.bpmn") if p.name != "script_loop.bpmn"))
+# Valid diagrams that only misbehave when run: each fails its instance instead (tests below).
+RUNTIME = {"script_loop.bpmn", "loop_depth.bpmn", "loop_split.bpmn"}
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.glob("*.bpmn") if p.name not in RUNTIME))
 def test_refused_at_deploy(admin, name):
     response = admin.post("/definitions", data=(HOSTILE / name).read_bytes(), content_type="application/xml")
     assert response.status_code == 422, response.get_json()
@@ -54,3 +58,30 @@ def test_absurd_nesting_refused(admin):
     response = admin.post("/definitions", data=body.encode(), content_type="application/xml")
     assert response.status_code == 422
     assert "nest" in response.get_json()["detail"]
+
+
+def test_loop_past_the_safe_depth_fails_instead_of_completing(admin, login):
+    """SpiffWorkflow sees only 1,000 levels of its task tree: without the bound this instance was reported
+    'completed' after ~500 rounds of a loop whose exit condition never holds."""
+    admin.deploy(HOSTILE / "loop_depth.bpmn")
+    inst = login("sec", "secretariat").start("hostile")
+    assert inst["state"] == "error" and inst["ended_at"] is None
+    assert "safe depth" in inst["error"]
+
+
+def test_flows_that_loop_into_themselves_are_refused(admin):
+    response = admin.post("/definitions", data=(HOSTILE / "loop_self.bpmn").read_bytes(),
+                          content_type="application/xml")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert "loop back" in response.get_json()["detail"]
+
+
+def test_splitting_loop_stops_at_the_time_budget(admin, login, monkeypatch):
+    """Each round of this loop costs more than the last (six minutes to reach the depth bound unchecked)."""
+    from engine import step_budget
+
+    monkeypatch.setattr(step_budget, "MAX_SECONDS", 0.5)
+    admin.deploy(HOSTILE / "loop_split.bpmn")
+    inst = login("sec", "secretariat").start("hostile")
+    assert inst["state"] == "error"
+    assert "longer than 0.5 s" in inst["error"]
