@@ -1,33 +1,13 @@
 """Tokens and the caller's own identity."""
-import logging
-
-from flask import request
 from flask.views import MethodView
 
-from api import ratelimit
+from api import login, ratelimit
 from api.auth import authenticated, bearer_token, current_actor, engine
 from api.blueprint import Blueprint
 from api.schemas import MeSchema, TokenRequest, TokenResponse
-from engine import conflicts, login_guard, users
-from engine.errors import Conflict, TooManyRequests, Unauthorized
+from engine import conflicts, users
 
 blp = Blueprint("auth", __name__, description="登录与身份 · Authentication")
-log = logging.getLogger("mtcflow.auth")  # names and addresses only: never a password or a token
-
-
-def _backoff(settings) -> login_guard.Backoff:
-    return login_guard.Backoff(settings.login_free_failures, settings.login_delay_seconds,
-                               settings.login_delay_max_seconds)
-
-
-def _record_failure(eng, username: str) -> int:
-    """Two first failures of one name at once both insert its row; the loser of that race counts again."""
-    try:
-        with eng.db.transaction() as session:
-            return login_guard.record_failure(session, username, _backoff(eng.settings))
-    except Conflict:
-        with eng.db.transaction() as session:
-            return login_guard.record_failure(session, username, _backoff(eng.settings))
 
 
 @blp.route("/auth/token")
@@ -42,24 +22,7 @@ class TokenResource(MethodView):
 
         After a few failed attempts an account name is locked for a delay that doubles with each further
         failure (429 with Retry-After, whatever the password); a successful login clears it."""
-        eng = engine()
-        username = body["username"]
-        with eng.db.transaction() as session:
-            try:
-                login_guard.check(session, username)
-            except TooManyRequests:
-                log.warning("login refused for %r from %s: locked after failed logins", username, request.remote_addr)
-                raise
-        try:
-            with eng.db.transaction() as session:
-                user = users.authenticate(session, username, body["password"])
-                login_guard.clear(session, username)
-                token, ttl = users.issue_token(session, user, eng.settings.token_ttl_seconds)
-        except Unauthorized:
-            failures = _record_failure(eng, username)
-            log.warning("login failed for %r from %s (%d in a row)", username, request.remote_addr, failures)
-            raise
-        log.info("login of %r from %s", username, request.remote_addr)
+        token, ttl = login.log_in(engine(), body["username"], body["password"])
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 
 

@@ -7,9 +7,10 @@ from functools import wraps
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from api import sessions
+from api import ratelimit, sessions
+from api.login import log_in
 from engine import users
-from engine.errors import Unauthorized
+from engine.errors import TooManyRequests, Unauthorized
 from engine.lifecycle import committee_models, spec_models
 
 bp = Blueprint("web", __name__, template_folder="../templates", static_folder="../static",
@@ -32,22 +33,24 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimit.limiter.limit(ratelimit.login_limit, scope="login", methods=["POST"])
 def login():
     error = None
     if request.method == "POST":
         try:
             sessions.csrf.protect()
-            eng = current_app.extensions["mtcflow"]
-            with eng.db.transaction() as session:
-                user = users.authenticate(session, request.form.get("username", ""), request.form.get("password", ""))
-                token, _ = users.issue_token(session, user, eng.settings.token_ttl_seconds)
+            token, _ = log_in(current_app.extensions["mtcflow"], request.form.get("username", ""),
+                                    request.form.get("password", ""))
             sessions.start(token)
             return redirect(_safe_next(request.args.get("next")))
         except Unauthorized:
             error = "login.failed"
+        except TooManyRequests:
+            error = "login.locked"
         except CSRFError:
             error = "login.expired"
-    return render_template("login.html", error=error), 401 if error else 200
+    status = {None: 200, "login.locked": 429}.get(error, 401)
+    return render_template("login.html", error=error), status
 
 
 @bp.post("/logout")

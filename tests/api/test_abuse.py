@@ -151,6 +151,7 @@ def test_quickstart_runs_with_the_demo_key(monkeypatch):
     monkeypatch.setattr(api.cli, "_engine", lambda: _Stub())
     monkeypatch.setattr(api.cli, "_prepare", lambda eng: None)
     monkeypatch.setattr(api.cli, "ensure_demo_users", lambda eng: [])
+    monkeypatch.setattr(api.cli.seed, "seeded", lambda eng: True)  # the demo dataset has its own test
     monkeypatch.setattr(api.cli, "_run", lambda eng, host, port: seen.append(__import__("os").environ[
         "MTCFLOW_SECRET_KEY"]))
     result = CliRunner().invoke(api.cli.main, ["quickstart"])

@@ -83,3 +83,19 @@ def test_login_returns_only_to_this_site(app, engine, target, lands):
     response = client.post("/login", query_string={"next": target},
                            data={"username": "sec", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"] == lands
+
+
+def test_login_page_and_token_endpoint_share_the_backoff(app, engine):
+    """Failures at either door count towards one lock; a locked name is refused at both, even with the right
+    password."""
+    make_user(engine, "sec", "secretariat:committee/MTC-12")
+    client = app.test_client()
+    token = csrf_of(client.get("/login").get_data(as_text=True))
+    for _ in range(engine.settings.login_free_failures):
+        assert client.post("/login", data={"username": "sec", "password": "nope", "csrf_token": token}).status_code \
+            == 401
+    assert client.post("/api/v1/auth/token", json={"username": "sec", "password": "nope"}).status_code == 401
+    locked = client.post("/login", data={"username": "sec", "password": PASSWORD, "csrf_token": token})
+    assert locked.status_code == 429 and "暂时锁定" in locked.get_data(as_text=True)
+    assert client.post("/api/v1/auth/token", json={"username": "sec", "password": PASSWORD}).status_code == 429
+    assert client.get("/api/v1/me").status_code == 401
