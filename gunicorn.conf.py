@@ -20,15 +20,26 @@ loglevel = os.environ.get("MTCFLOW_LOG_LEVEL", "info")
 
 
 def on_starting(server) -> None:
-    """Migrate and deploy the bundled processes once, in the master, before any worker serves."""
+    """Migrate and deploy the bundled processes once, in the master, before any worker serves. Several API
+    hosts starting together may race here; the loser retries and finds the work done (deploying identical
+    content is a no-op). With a separate migration step, set MTCFLOW_SKIP_PREPARE=1."""
     if os.environ.get("MTCFLOW_SKIP_PREPARE"):
         return
+    import time
+
     from engine.config import Settings
     from engine.workflow_engine import WorkflowEngine
 
-    engine = WorkflowEngine(Settings.from_env(embedded_worker=False))
-    try:
-        engine.migrate()
-        engine.deploy_bundled()
-    finally:
-        engine.close()
+    for attempt in range(3):
+        engine = WorkflowEngine(Settings.from_env(embedded_worker=False))
+        try:
+            engine.migrate()
+            engine.deploy_bundled()
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            server.log.warning("preparing the database failed (another host preparing it?); retrying")
+            time.sleep(1 + attempt)
+        finally:
+            engine.close()
