@@ -105,9 +105,14 @@ def run_lifecycle(size: dict, postgres: str | None, table: Table, results: dict,
             try:
                 eng = lifecycle.build_engine(url)
                 rate = lifecycle.persisted(eng, n)
+                transactions, statements = lifecycle.statements_per_lifecycle(eng)
+                best = lifecycle.floor(eng, n, transactions, statements, raw)
                 results[f"{label}_lifecycles_per_s"] = rate
-                table.add(f"1. lifecycles/s, engine + {label}", f"{rate:.1f}/s", f"raw Spiff {raw:.1f}/s",
-                          f"{raw / rate:.2f}× slower", "≤ 2× slower", raw / rate <= 2)
+                results[f"{label}_lifecycle_sql"] = {"transactions": transactions, "statements": statements,
+                                                     "floor_lifecycles_per_s": best}
+                table.add(f"1. lifecycles/s, engine + {label}", f"{rate:.1f}/s ({statements} SQL)",
+                          f"raw Spiff {raw:.1f}/s; floor {best:.0f}/s", f"{raw / rate:.2f}× slower",
+                          "≤ 2× slower", raw / rate <= 2)
                 if with_cost:
                     costs = lifecycle.action_cost_by_history(eng)
                     sent = {length: lifecycle.statements_per_action(eng, length) for length in (10, 1000)}
