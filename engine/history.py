@@ -96,7 +96,7 @@ def store_state(session: Session, instance: Instance, body: str) -> str:
     sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
     if sha not in session.info.setdefault(_STORED, set()):
         # one statement instead of a lookup plus an ORM insert; a state seen before is simply kept
-        session.execute(_insert_ignoring_duplicates(session).values(sha256=sha, instance_id=instance.id, body=body))
+        session.execute(_insert_ignoring_duplicates(session), {"sha256": sha, "instance_id": instance.id, "body": body})
         session.info[_STORED].add(sha)
     flush(session, instance, sha)
     return sha
@@ -118,11 +118,14 @@ def flush(session: Session, instance: Instance, state_sha256: str | None = None)
     session.flush()  # the instance row (and its lock_version) is final when the action returns
 
 
+_SNAPSHOT_INSERTS = {
+    name: dialect_insert(StateSnapshot.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}  # built once: constructing the statement per action cost as much as sending it
+
+
 def _insert_ignoring_duplicates(session: Session):
-    table = StateSnapshot.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(table).on_conflict_do_nothing(index_elements=["sha256"])
-    return sqlite_insert(table).on_conflict_do_nothing(index_elements=["sha256"])
+    return _SNAPSHOT_INSERTS[session.get_bind().dialect.name]
 
 
 @sa_event.listens_for(Session, "before_commit")
