@@ -145,31 +145,71 @@ def _p99(ordered: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def report(name: str, timings: tuple[list[float], list[float]]) -> None:
+def summary(timings: tuple[list[float], list[float]]) -> dict:
     warm, cold = sorted(timings[0]), sorted(timings[1])
-    print(f"  {name:38s} p50 {statistics.median(warm):7.2f}   p99 {_p99(warm):7.2f}   max {warm[-1]:7.2f}"
-          f"   | first pass p99 {_p99(cold):7.2f}")
+    return {"p50": statistics.median(warm), "p99": _p99(warm), "max": warm[-1], "first_pass_p99": _p99(cold)}
 
 
-def run(url: str, args, label: str) -> None:
+def report(name: str, figures: dict) -> None:
+    print(f"  {name:38s} p50 {figures['p50']:7.2f}   p99 {figures['p99']:7.2f}   max {figures['max']:7.2f}"
+          f"   | first pass p99 {figures['first_pass_p99']:7.2f}")
+
+
+def key_lookup(db: Database, samples: int, rng: random.Random) -> dict:
+    """The baseline: reading one task by primary key on the same tables, same session handling."""
+    with db.transaction() as session:
+        ids = list(session.scalars(select(Task.id).limit(5000)))
+        timings = []
+        for _ in range(2):
+            timings.append([])
+            for task_id in rng.sample(ids, min(samples, len(ids))):
+                began = time.perf_counter()
+                session.execute(select(Task).where(Task.id == task_id)).scalar_one()
+                timings[-1].append((time.perf_counter() - began) * 1000)
+    return summary((timings[1], timings[0]))
+
+
+class _Bulk:
+    def __init__(self, db: Database):
+        self.db = db
+
+
+def run(url: str, args, label: str, events: int = 0, quiet: bool = False) -> dict:
+    """Fill, then time each kind of inbox query; returns figures by name (ms) and the worst p50/p99."""
     rng = random.Random(4)
     migrate.upgrade(url)
     db = Database(url)
     began = time.perf_counter()
     samples = fill(db, args.tasks, args.users, rng)
-    print(f"{label}: {args.tasks:,} open + {args.tasks:,} completed tasks, {args.users:,} users "
-          f"(filled in {time.perf_counter() - began:.1f} s); inbox = count + first page of 20, ms")
+    if events:
+        from bench.history import bulk_chains
+
+        bulk_chains(_Bulk(db), events, per_stream=1000)
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    if not quiet:
+        print(f"{label}: {args.tasks:,} open + {args.tasks:,} completed tasks, {args.users:,} users, {events:,} "
+              f"events (filled in {time.perf_counter() - began:.1f} s); inbox = count + first page of 20, ms")
     national = [a for a in samples["authority"] if a.grants[0].scope == "level/national"]
-    for kind in ("committee", "spec", "authority", "mixed"):
-        report(f"{kind}-scoped users, inbox", measure(db, samples[kind], args.samples, rng))
-    report("national authority (~7,000-task pool)", measure(db, national, min(args.samples, 100), rng))
-    report("mixed users, claimable only", measure(db, samples["mixed"], args.samples, rng, claimable=True))
-    report("mixed users, overdue", measure(db, samples["mixed"], args.samples, rng, overdue=True))
-    report("instance list (GET /instances), mixed", measure(db, samples["mixed"], args.samples, rng,
-                                                          build=instances_query))
-    report("global-role users (~1/9 of all tasks)", measure(db, samples["global"], min(args.samples, 100), rng))
-    report("auditors (every open task)", measure(db, samples["auditor"], min(args.samples, 100), rng))
+    few = min(args.samples, 100)
+    cases = [(f"{kind}-scoped users, inbox", samples[kind], args.samples, {})
+             for kind in ("committee", "spec", "authority", "mixed")]
+    cases += [("national authority (~7,000-task pool)", national, few, {}),
+              ("mixed users, claimable only", samples["mixed"], args.samples, {"claimable": True}),
+              ("mixed users, overdue", samples["mixed"], args.samples, {"overdue": True}),
+              ("instance list (GET /instances), mixed", samples["mixed"], args.samples, {"build": instances_query}),
+              ("global-role users (~1/9 of all tasks)", samples["global"], few, {}),
+              ("auditors (every open task)", samples["auditor"], few, {})]
+    figures = {"queries": {}}
+    for name, actors, count, extra in cases:
+        figures["queries"][name] = summary(measure(db, actors, count, rng, **extra))
+        if not quiet:
+            report(name, figures["queries"][name])
+    figures["key_lookup"] = key_lookup(db, args.samples, rng)
+    figures["p50"] = max(q["p50"] for q in figures["queries"].values())
+    figures["p99"] = max(q["p99"] for q in figures["queries"].values())
     db.dispose()
+    return figures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -177,10 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tasks", type=int, default=100_000, help="open tasks (as many completed are added)")
     parser.add_argument("--users", type=int, default=5_000)
     parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--events", type=int, default=0, help="chained events added to the log first")
     parser.add_argument("--postgres", help="also run against this PostgreSQL URL (in a throw-away schema)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'inbox.db'}", args, "SQLite")
+        run(f"sqlite:///{Path(tmp) / 'inbox.db'}", args, "SQLite", args.events)
     if args.postgres:
         schema = f"bench_inbox_{uuid.uuid4().hex[:8]}"
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
@@ -188,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         separator = "&" if "?" in args.postgres else "?"
         try:
-            run(f"{args.postgres}{separator}options=-csearch_path%3D{schema}", args, "PostgreSQL")
+            run(f"{args.postgres}{separator}options=-csearch_path%3D{schema}", args, "PostgreSQL", args.events)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from threading import Lock
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
@@ -12,7 +13,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from . import bpmn_xml, duties, history, state
 from .bpmn_xml import problem
@@ -22,6 +23,8 @@ from .sandbox import SandboxError, check_code
 from .service_tasks import MtcBpmnParser, service_problems
 from .timing import KINDS as TIMER_KINDS
 from .timing import TimerExpressionError, check_timer_expression
+
+_CACHED_COLUMNS = ("id", "key", "version", "name", "sha256", "filename", "meta", "deployed_at", "deployed_by")
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +155,26 @@ class DefinitionStore:
     def __init__(self, max_bytes: int, spec_cache: state.SpecCache | None = None):
         self.max_bytes = max_bytes
         self.spec_cache = spec_cache or state.SpecCache()
+        self._rows: dict[int, Definition] = {}
+        self._rows_lock = Lock()
+
+    def by_id(self, session: Session, definition_id: int) -> Definition:
+        """The definition an instance runs on, without a query after its first read: a deployed definition
+        never changes, so a detached copy of its small columns is merged into each session (``load=False``
+        emits no SQL; the deferred XML and specs still load on first access)."""
+        with self._rows_lock:
+            cached = self._rows.get(definition_id)
+        if cached is None:
+            row = session.get(Definition, definition_id)
+            if row is None:
+                raise NotFound(f"No process definition with id {definition_id}.")
+            cached = Definition(**{name: getattr(row, name) for name in _CACHED_COLUMNS})
+            make_transient_to_detached(cached)
+            with self._rows_lock:
+                if len(self._rows) > 1024:
+                    self._rows.clear()
+                self._rows[definition_id] = cached
+        return session.merge(cached, load=False)
 
     def validate(self, session: Session, data: bytes | str, batch: dict | None = None) -> list[Compiled]:
         root = bpmn_xml.parse_xml(data, self.max_bytes)

@@ -11,7 +11,9 @@ import json
 from datetime import UTC, datetime
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -20,6 +22,7 @@ from .models import Event, Instance, StateSnapshot
 GLOBAL_STREAM = "global"
 GENESIS = "0" * 64
 _PENDING = "mtcflow.pending_events"
+_STORED = "mtcflow.stored_states"  # snapshot hashes written in this transaction
 
 
 HASHED_FIELDS = ("stream", "seq", "at", "actor", "type", "process_key", "process_version", "element_id",
@@ -57,13 +60,17 @@ def _iso(moment: datetime | str) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _build(stream: str, seq: int, prev: str, type_: str, state_sha256: str | None, **fields) -> Event:
+def _values(stream: str, seq: int, prev: str, type_: str, state_sha256: str | None, **fields) -> dict:
     values = {"stream": stream, "seq": seq, "at": clock.now().astimezone(UTC), "type": type_,
               "prev_hash": prev, "state_sha256": state_sha256, "actor": None, "process_key": None,
               "process_version": None, "element_id": None, "task_id": None, "data": None}
     values.update(fields)
     values["hash"] = compute_hash(values)
-    return Event(**values)
+    return values
+
+
+def _build(stream: str, seq: int, prev: str, type_: str, state_sha256: str | None, **fields) -> Event:
+    return Event(**_values(stream, seq, prev, type_, state_sha256, **fields))
 
 
 def append(session: Session, stream: str, type_: str, **fields) -> Event:
@@ -87,8 +94,10 @@ def record(session: Session, instance: Instance, type_: str, **fields) -> None:
 def store_state(session: Session, instance: Instance, body: str) -> str:
     """Keep the workflow state by content hash and append the buffered events pointing at it."""
     sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    if session.get(StateSnapshot, sha) is None:
-        session.add(StateSnapshot(sha256=sha, instance_id=instance.id, body=body))
+    if sha not in session.info.setdefault(_STORED, set()):
+        # one statement instead of a lookup plus an ORM insert; a state seen before is simply kept
+        session.execute(_insert_ignoring_duplicates(session), {"sha256": sha, "instance_id": instance.id, "body": body})
+        session.info[_STORED].add(sha)
     flush(session, instance, sha)
     return sha
 
@@ -98,13 +107,25 @@ def flush(session: Session, instance: Instance, state_sha256: str | None = None)
     if not entry:
         return
     seq, prev = instance.event_count or 0, instance.head_hash or GENESIS
+    rows = []
     for type_, fields in entry[1]:
         seq += 1
-        event = _build(instance.id, seq, prev, type_, state_sha256, **fields)
-        session.add(event)
-        prev = event.hash
+        rows.append(_values(instance.id, seq, prev, type_, state_sha256, **fields))
+        prev = rows[-1]["hash"]
+    # a Core executemany: the log is append-only, so the ORM's unit of work buys nothing here
+    session.execute(insert(Event.__table__), rows)
     instance.event_count, instance.head_hash = seq, prev
-    session.flush()
+    session.flush()  # the instance row (and its lock_version) is final when the action returns
+
+
+_SNAPSHOT_INSERTS = {
+    name: dialect_insert(StateSnapshot.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+    for name, dialect_insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}  # built once: constructing the statement per action cost as much as sending it
+
+
+def _insert_ignoring_duplicates(session: Session):
+    return _SNAPSHOT_INSERTS[session.get_bind().dialect.name]
 
 
 @sa_event.listens_for(Session, "before_commit")
@@ -119,3 +140,9 @@ def _flush_pending(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_STORED, None)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _forget_stored(session: Session) -> None:
+    session.info.pop(_STORED, None)

@@ -60,8 +60,9 @@ class Definition(Base):
     name: Mapped[str | None] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str | None] = mapped_column(String(500))
-    xml: Mapped[str] = mapped_column(Text)
-    specs: Mapped[str] = mapped_column(Text)
+    # the large texts load only when read: every action reads the definition row, few need its XML or specs
+    xml: Mapped[str] = mapped_column(Text, deferred=True)
+    specs: Mapped[str] = mapped_column(Text, deferred=True)
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
     deployed_at: Mapped[datetime] = mapped_column(default=_now)
     deployed_by: Mapped[str | None] = mapped_column(String(200))

@@ -45,7 +45,7 @@ class Runtime:
         return instance
 
     def _workflow(self, session: Session, instance: Instance) -> tuple[BpmnWorkflow, Definition]:
-        definition = session.get(Definition, instance.definition_id)
+        definition = self.definitions.by_id(session, instance.definition_id)
         spec, subprocess_specs = self.definitions.specs(definition)
         workflow = state.load_workflow(instance.workflow, spec, subprocess_specs, self._script_engine_factory(
             level=instance.level, jurisdiction=instance.jurisdiction))
@@ -217,7 +217,7 @@ class Runtime:
 
     def _store(self, session: Session, instance: Instance, workflow: BpmnWorkflow, actor: Actor,
                definition: Definition | None = None) -> None:
-        definition = definition or session.get(Definition, instance.definition_id)
+        definition = definition or self.definitions.by_id(session, instance.definition_id)
         instance.workflow = state.dump_workflow(workflow)
         self._touch(instance)
         scopes.project(session, instance, workflow)
