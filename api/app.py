@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         SECRET_KEY=settings.secret_key or "embedded-demo-only",
     )
     app.json.ensure_ascii = False
-    sessions.init_app(app)
+    sessions.init_app(app, settings.secure_cookies)
     app.extensions["mtcflow"] = engine or WorkflowEngine(settings)
 
     converters.init_app(app)

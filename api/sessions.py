@@ -10,11 +10,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 TOKEN_KEY = "mtcflow_token"
 
 
-def init_app(app: Flask) -> None:
-    """Check CSRF only where a cookie authenticates (bearer clients and the public send none)."""
+def init_app(app: Flask, secure_cookies: bool = False) -> None:
+    """Check CSRF only where a cookie authenticates (bearer clients and the public send none). Behind TLS the
+    session cookie is marked Secure, so it never travels over plain HTTP."""
+    # Flask's defaults already hold these keys, so they are set, not defaulted.
+    app.config.update(SESSION_COOKIE_SECURE=secure_cookies, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax")
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     csrf.init_app(app)
     app.jinja_env.globals["csrf_token"] = generate_csrf
 

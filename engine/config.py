@@ -26,6 +26,7 @@ class Settings:
     embedded_worker: bool = True  # serve/quickstart fire timers in-process
     timer_poll_seconds: float = 30.0  # the worker's fallback wake for timers stored by other processes
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto/-Host are believed
+    secure_cookies: bool = False  # the browser session cookie only over HTTPS (set when served behind TLS)
     login_free_failures: int = 3  # failed logins per account before delays start
     login_delay_seconds: float = 2.0  # the first delay; it doubles with each further failure
     login_delay_max_seconds: float = 900.0
@@ -53,6 +54,7 @@ class Settings:
                                 ("MTCFLOW_EMBEDDED_WORKER", "embedded_worker", flag),
                                 ("MTCFLOW_TIMER_POLL", "timer_poll_seconds", float),
                                 ("MTCFLOW_TRUSTED_PROXIES", "trusted_proxies", int),
+                                ("MTCFLOW_SECURE_COOKIES", "secure_cookies", flag),
                                 ("MTCFLOW_LOGIN_FREE_FAILURES", "login_free_failures", int),
                                 ("MTCFLOW_LOGIN_DELAY", "login_delay_seconds", float),
                                 ("MTCFLOW_LOGIN_DELAY_MAX", "login_delay_max_seconds", float)):

@@ -99,3 +99,20 @@ def test_login_page_and_token_endpoint_share_the_backoff(app, engine):
     assert locked.status_code == 429 and "暂时锁定" in locked.get_data(as_text=True)
     assert client.post("/api/v1/auth/token", json={"username": "sec", "password": PASSWORD}).status_code == 429
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_session_cookie_is_secure_behind_tls(engine):
+    from dataclasses import replace
+
+    from api.app import create_app
+
+    for secure, expected in ((False, False), (True, True)):
+        app = create_app(replace(engine.settings, secure_cookies=secure), engine=engine)
+        app.config["TESTING"] = True
+        make_user(engine, f"u{int(secure)}", "secretariat:committee/MTC-12")
+        client = app.test_client()
+        token = csrf_of(client.get("/login").get_data(as_text=True))
+        answer = client.post("/login", data={"username": f"u{int(secure)}", "password": PASSWORD, "csrf_token": token})
+        cookie = answer.headers.get("Set-Cookie", "")
+        assert answer.status_code == 302 and "HttpOnly" in cookie and "SameSite=Lax" in cookie, cookie
+        assert ("Secure" in cookie) is expected, cookie
