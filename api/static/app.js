@@ -79,5 +79,17 @@
     }
   }
 
-  window.mtc = { api, el, t, when, fill, showError, csrf, me: me() };
+  /* Process key → its (Chinese) name from the deployed definitions; the key itself where none is known. */
+  let names = null;
+  async function processNames() {
+    if (!names) {
+      names = api("GET", "/definitions?per_page=200")
+        .then((page) => new Map(page.items.map((d) => [d.key, d.name || d.key])))
+        .catch(() => new Map());
+    }
+    const known = await names;
+    return (key) => known.get(key) || key;
+  }
+
+  window.mtc = { api, el, t, when, fill, showError, csrf, me: me(), processNames };
 })();

@@ -1,6 +1,6 @@
 /* Instances the caller may see (auditors: all), newest first, filtered by state and process. */
 (function () {
-  const { api, el, t, when, fill, showError } = window.mtc;
+  const { api, el, t, when, fill, showError, processNames } = window.mtc;
   const body = document.querySelector("#instances tbody");
   const state = document.getElementById("state");
   const processKey = document.getElementById("process");
@@ -10,9 +10,9 @@
     if (state.value) query.set("state", state.value);
     if (processKey.value.trim()) query.set("process_key", processKey.value.trim());
     try {
-      const page = await api("GET", "/instances?" + query);
+      const [page, processName] = await Promise.all([api("GET", "/instances?" + query), processNames()]);
       fill(body, page.items.map((i) => el("tr", { "data-instance-id": i.id },
-        el("td", {}, el("a", { href: "/instances/" + i.id }, `${i.process_key} v${i.version}`)),
+        el("td", {}, el("a", { href: "/instances/" + i.id }, `${processName(i.process_key)} v${i.version}`)),
         el("td", {}, i.business_key || "—"),
         el("td", {}, [i.scope.committee, i.scope.specification].filter(Boolean).join(" / ") || "—"),
         el("td", {}, t("instance." + i.state)),
