@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +42,29 @@ def _postgres_url(base: str, schema: str) -> str:
     return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
+@contextmanager
+def postgres_schema(prefix: str = "t") -> Iterator[str]:
+    """A fresh, migrated PostgreSQL schema (dropped afterwards) as a URL whose search_path points at it; skips
+    where no PostgreSQL is configured, fails where CI requires it."""
+    base = os.environ.get(PG_ENV)
+    if not base and os.environ.get("MTCFLOW_REQUIRE_POSTGRES"):
+        pytest.fail(f"MTCFLOW_REQUIRE_POSTGRES is set but {PG_ENV} is not")
+    if not base:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_url(base, schema)
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path, sqlite_template):
     if request.param == "sqlite":
@@ -47,21 +72,8 @@ def db_url(request, tmp_path, sqlite_template):
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    base = os.environ.get(PG_ENV)
-    if not base and os.environ.get("MTCFLOW_REQUIRE_POSTGRES"):
-        pytest.fail(f"MTCFLOW_REQUIRE_POSTGRES is set but {PG_ENV} is not")
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url(base, schema)
-    migrate.upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

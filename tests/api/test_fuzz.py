@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections import Counter
 
 import pytest
@@ -16,11 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 from schemathesis.core.parameters import ParameterLocation
-from sqlalchemy import create_engine, text
 
-from engine import migrate, users
+from engine import users
 from engine.actors import Grant
-from tests.conftest import BPMN, PASSWORD, PG_ENV, _postgres_url, make_engine
+from tests.conftest import BPMN, PASSWORD, make_engine, postgres_schema
 
 EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "25"))
 FUZZER_ROLES = ("process_admin", "user_admin", "secretariat", "authority", "auditor")
@@ -36,19 +34,8 @@ def fuzz_url(request, tmp_path_factory, sqlite_template):
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
-    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url(base, schema)
-    migrate.upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("fuzz") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,18 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from engine import migrate, users
+from engine import users
 from engine.actors import Grant
 from engine.config import ROOT
 from engine.models import Event, Instance, Task, Timer
-from tests.conftest import BPMN, PASSWORD, PG_ENV, _postgres_url, make_engine
+from tests.conftest import BPMN, PASSWORD, make_engine, postgres_schema
 from tests.pg.clocked_process import set_time
 from tests.replay_check import assert_all_consistent
 
@@ -33,19 +32,8 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def pg_url():
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url(base, schema)
-    migrate.upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 def _free_port() -> int:

@@ -1,19 +1,17 @@
 """Four worker processes on PostgreSQL, hundreds of due timers and a yearly schedule: every timer fires exactly
 once, every occurrence starts exactly one instance, nothing is missed."""
 import multiprocessing
-import os
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from engine import clock as clock_module
-from engine import migrate, schedules
+from engine import schedules
 from engine.actors import SYSTEM_ACTOR
 from engine.models import Event, Instance, Task, Timer
-from tests.conftest import BPMN, PG_ENV, _postgres_url, make_engine
+from tests.conftest import BPMN, make_engine, postgres_schema
 from tests.replay_check import assert_all_consistent
 
 TIMERS = 200
@@ -23,19 +21,8 @@ COMMITTEES = [f"MTC-{n}" for n in range(1, 21)]
 
 @pytest.fixture
 def pg_url():
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (the CI script does)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = _postgres_url(base, schema)
-    migrate.upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema() as url:
+        yield url
 
 
 def _worker(url, barrier, results, name):
