@@ -232,6 +232,8 @@ class ReplayTaskSchema(Schema):
     lane = fields.String(allow_none=True)
     assignee = fields.String(allow_none=True)
     due_at = fields.String(allow_none=True)
+    within = fields.List(fields.String(), metadata={
+        "description": "Call activities and sub-processes around the element, outermost first (所在的调用活动/子流程)"})
 
 
 class ReplaySchema(Schema):

@@ -24,10 +24,23 @@ _OUTCOME = {"instance_completed": "completed", "instance_cancelled": "cancelled"
 _ASSIGNMENT = {"task_claimed", "task_assigned", "task_unclaimed"}
 
 
+def _enclosing(task) -> list[str]:
+    """Element ids of the call activities and sub-processes around ``task``, outermost first: a diagram of the
+    top-level process can mark where a task inside a called process is."""
+    path, sub = [], task.workflow
+    while getattr(sub, "parent_task_id", None) is not None:
+        parent = sub.top_workflow.get_task_from_id(sub.parent_task_id)
+        if parent is None:
+            break
+        path.append(parent.task_spec.bpmn_id or parent.task_spec.name)
+        sub = parent.workflow
+    return path[::-1]
+
+
 def _task_view(task, assignee: str | None = None) -> dict:
     spec = task.task_spec
     return {"id": str(task.id), "element_id": spec.bpmn_id or spec.name, "name": spec.bpmn_name,
-            "lane": spec.lane, "assignee": assignee}
+            "lane": spec.lane, "assignee": assignee, "within": _enclosing(task)}
 
 
 def describe(workflow: BpmnWorkflow) -> dict:

@@ -21,12 +21,15 @@
     const canvas = viewer.get("canvas");
     const registry = viewer.get("elementRegistry");
     registry.forEach((element) => MARKERS.forEach((m) => canvas.removeMarker(element, m)));
-    const mark = (items, marker) => items.forEach((item) => {
-      if (registry.get(item.element_id)) canvas.addMarker(item.element_id, marker);
+    // A task inside a called process or a collapsed sub-process is not on the top-level plane: the call
+    // activities and sub-processes around it (``within``, from the engine) carry its active/waiting mark too.
+    const mark = (items, marker, outward) => items.forEach((item) => {
+      const ids = [item.element_id, ...(outward ? item.within || [] : [])];
+      ids.filter((id) => registry.get(id)).forEach((id) => canvas.addMarker(id, marker));
     });
-    mark(replay.completed, "done");
-    mark(replay.waiting, "waiting");
-    mark(replay.active, "active");
+    mark(replay.completed, "done", false);
+    mark(replay.waiting, "waiting", true);
+    mark(replay.active, "active", true);
   }
 
   window.mtcDiagram = { open, paint };

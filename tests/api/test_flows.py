@@ -46,10 +46,14 @@ def test_call_activity_runs_child_with_its_lanes(admin, login):
     inst = sec.start("parent")
     [child] = inst["tasks"]
     assert (child["element_id"], child["role"]) == ("child_task", "drafter")
+    [where] = sec.get(f"/instances/{inst['id']}/replay").get_json()["active"]
+    assert (where["element_id"], where["within"]) == ("child_task", ["call"])  # the parent's diagram marks "call"
     assert sec.complete(child["id"], {}).status_code == 403
     assert drafter.complete(child["id"], {"draft": "v1"}).status_code == 200
     [after] = ready(sec, inst["id"])
     assert after["element_id"] == "after"
+    [top] = sec.get(f"/instances/{inst['id']}/replay").get_json()["active"]
+    assert (top["element_id"], top["within"]) == ("after", [])
     assert sec.complete(after["id"]).status_code == 200
     assert sec.get(f"/instances/{inst['id']}").get_json()["state"] == "completed"
 
