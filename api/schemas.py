@@ -1,6 +1,8 @@
 """Request and response shapes; the OpenAPI document is generated from these."""
 from __future__ import annotations
 
+from functools import cache
+
 from marshmallow import RAISE, Schema, fields, validate
 
 
@@ -14,6 +16,7 @@ class PageArgs(Strict):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
+@cache  # one page schema per item schema, so the OpenAPI document names each once
 def page_of(item_schema):
     class Page(Schema):
         items = fields.List(fields.Nested(item_schema))

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from engine.models import Definition, Task
+from engine import assignment, clock
+from engine.actors import Actor
+from engine.models import Definition, Instance, Task
 
 RECENT_TASKS = 5000  # enough for a trend, bounded so the dashboard stays cheap on a large log
 
@@ -25,3 +27,16 @@ def cycle_times(session: Session, limit: int = RECENT_TASKS) -> list[dict]:
     return [{"process_key": key, "name": names.get(key), "tasks": len(values),
              "avg_hours": round(sum(values) / len(values), 2), "max_hours": round(max(values), 2)}
             for key, values in sorted(hours.items())]
+
+
+def overdue_tasks(actor: Actor, committee: str | None = None, process_key: str | None = None) -> Select:
+    """Open tasks past their due date in every instance the caller may see, most overdue first: the supervising
+    authority watches all work under it (谁审批、谁监管), not only the tasks it may take itself."""
+    query = (select(Task).join(Instance, Instance.id == Task.instance_id)
+             .where(Task.state.in_(("ready", "claimed")), Task.due_at < clock.now(),
+                    assignment.visible_instances(actor)))
+    if committee:
+        query = query.where(Task.committee == committee)
+    if process_key:
+        query = query.where(Task.process_key == process_key)
+    return query.order_by(Task.due_at, Task.id)

@@ -41,7 +41,7 @@
 
   guard(byId("committees"), totals("/committees", "status", statuses).then((rows) => bars(byId("committees"), rows)));
   guard(byId("specs"), totals("/specifications", "stage", stages).then((rows) => bars(byId("specs"), rows)));
-  guard(byId("overdue"), api("GET", "/tasks?overdue=true&per_page=20").then((p) => {
+  guard(byId("overdue"), api("GET", "/reports/overdue-tasks?per_page=20").then((p) => {
     byId("overdue").replaceChildren(...(p.items.length ? p.items.map((task) => el("li", {},
       el("a", { href: "/tasks/" + task.id }, task.name || task.element_id), " · ",
       task.scope.committee || "", " · ", el("span", { class: "badge bad" }, when(task.due_at)))) : [el("li", {}, t("dash.none"))]));

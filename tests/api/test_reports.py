@@ -2,7 +2,7 @@
 with an oversight role only."""
 from __future__ import annotations
 
-from tests.api.roles_support import person, start
+from tests.api.roles_support import log_in, person, start
 from tests.conftest import BPMN
 
 
@@ -22,3 +22,39 @@ def test_cycle_times_per_process(app, engine, admin, login, clock):
     assert body["items"] == [{"process_key": "web_review", "name": "材料审查", "tasks": 2,
                               "avg_hours": 4.0, "max_hours": 6.0}]
     assert sec.get("/reports/cycle-times").status_code == 403
+
+
+def test_overdue_tasks_under_the_supervising_authority(app, engine, admin, clock):
+    """谁审批、谁监管: the authority of an instance's level and jurisdiction sees its overdue work, whoever holds
+    it; another jurisdiction's authority does not; non-supervising roles are refused."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine.models import Task
+
+    admin.deploy("approval.bpmn")
+    client = app.test_client()
+    sec = person(engine, client, "sec", "secretariat:committee/MTC-12")
+    jiangsu = person(engine, client, "js", "authority:level/provincial/江苏")
+    zhejiang = person(engine, client, "zj", "authority:level/provincial/浙江")
+    auditor = person(engine, client, "aud", "auditor")
+    scope = {"committee": "MTC-12", "level": "provincial", "jurisdiction": "江苏"}
+    late, on_time, undated = (start(sec, "approval", scope)["tasks"][0]["id"] for _ in range(3))
+    with engine.db.transaction() as session:
+        for task_id, days in ((late, -2), (on_time, 3)):
+            session.execute(update(Task).where(Task.id == task_id).values(due_at=clock.now() + timedelta(days=days)))
+    assert sec.post(f"/tasks/{late}/claim").status_code == 200
+
+    assert jiangsu.get("/tasks", query_string={"overdue": "true"}).get_json()["total"] == 0  # not its to take
+    body = jiangsu.get("/reports/overdue-tasks").get_json()
+    assert [(t["id"], t["assignee"]) for t in body["items"]] == [(late, "sec")] and body["total"] == 1
+    assert zhejiang.get("/reports/overdue-tasks").get_json()["total"] == 0
+    assert auditor.get("/reports/overdue-tasks", query_string={"committee": "MTC-12"}).get_json()["total"] == 1
+    assert auditor.get("/reports/overdue-tasks", query_string={"committee": "MTC-13"}).get_json()["total"] == 0
+    clock.advance(days=4)
+    jiangsu = log_in(client, "js")  # the old token has expired meanwhile
+    assert {t["id"] for t in jiangsu.get("/reports/overdue-tasks").get_json()["items"]} == {late, on_time}
+    refused = log_in(client, "sec").get("/reports/overdue-tasks")
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    assert jiangsu.get("/reports/overdue-tasks", query_string={"bogus": "1"}).status_code == 422
