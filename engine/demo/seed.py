@@ -16,6 +16,7 @@ from .driver import Driver, Program
 from .spec_phases import AUTHORITY, Team, publish
 
 SPAN_DAYS = 1650
+PLAN_NOTICE_DAYS = 31  # the establishment plan's public notice (30 days national) runs before day 0
 COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit hosts the secretariat)
     "MTC01": ("全国几何量长度计量技术委员会", "志强",
               ["中国计量科学研究院", "中国测试技术研究院", "哈尔滨工业大学", "天津大学", "成都工具研究所",
@@ -85,7 +86,7 @@ def seed(engine, end: datetime | None = None, password: str = "mtcflow-demo",
         progress("the registry already holds committees: demo data not seeded again")
         return {"seeded": False}
     end = end or engine_clock.now()
-    start = datetime.combine(end.date() - timedelta(days=SPAN_DAYS), time(1), UTC)  # 09:00 Beijing time
+    start = datetime.combine(end.date() - timedelta(days=SPAN_DAYS + PLAN_NOTICE_DAYS), time(1), UTC)  # 09:00 BJT
     manual = ManualClock(start)
     previous = engine_clock.install(manual)
     try:
@@ -106,7 +107,8 @@ class Demo:
         self.ids: dict[str, str] = {}
 
     def at(self, days: int) -> datetime:
-        return self.start + timedelta(days=days)
+        """Day ``days`` of the story; the first establishment plans are filed before day 0, at the start."""
+        return self.start + timedelta(days=PLAN_NOTICE_DAYS + days)
 
     def before_end(self, days: int) -> datetime:
         return self.end - timedelta(days=days)
@@ -137,14 +139,16 @@ class Demo:
 
     # ----- committees ----------------------------------------------------------------------------------
     def committee(self, code: str, day: int, until: str = "active") -> Program:
-        """P1: application, approval of the preparation, recruitment, composition, notice, establishment."""
-        yield self.at(day)
+        """P1: application, its public notice, approval of the preparation, recruitment, composition, notice,
+        establishment."""
+        yield self.at(day) - timedelta(days=PLAN_NOTICE_DAYS)
         d, pool = self.d, self.pools[code]
         name, _, units = COMMITTEES[code]
         proposer = f"{code.lower()}_sec"
         iid = d.start(proposer, "committee_establishment", {"committee": code, "level": "national"})
         d.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": name, "secretariat_host": units[3],
                                            "committee_scope": f"{name[2:-7]}领域计量技术规范的制修订"})
+        yield PLAN_NOTICE_DAYS  # the plan's public notice (BR12)
         d.do(AUTHORITY, iid, "task_review_application", {"application_decision": "approve"})
         d.progress(f"  {code} {name}: preparation approved")
         yield 14

@@ -46,6 +46,9 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert started.status_code == 201, started.get_json()
     p1 = started.get_json()["id"]
     walker.do(sec, p1, "task_apply", {**cs.APPLICATION, "committee_name": "全国质量密度计量技术委员会"})
+    [plan] = w.client.get("/api/v1/notices", query_string={"ref": CODE}).get_json()["items"]
+    assert (plan["kind"], plan["status"]) == ("establishment", "open")  # P1.2: the plan is public (BR12)
+    w.advance(days=30, seconds=1)  # establishment_notice_window, no objection
     walker.do(authority, p1, "task_review_application", {"application_decision": "approve"})
     assert committee(w)["status"] == "preparing"
     compose(w, walker, p1, "委员")
@@ -53,7 +56,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
                                                        "approval_document": "市监计量函〔2026〕12号"})
     established = committee(w)
     assert established["status"] == "active" and established["name"] == "全国质量密度计量技术委员会"
-    assert established["term"] == {"number": 1, "start": "2026-04-01", "end": "2031-03-31", "expired": False}
+    assert established["term"] == {"number": 1, "start": "2026-05-01", "end": "2031-04-30", "expired": False}
     assert len(established["members"]) == 25 and established["accepts_projects"] is True
     assert {m["name"] for m in established["members"] if m["role"] == "chair"} == {"委员00"}
 
