@@ -86,7 +86,8 @@ def test_scheduled_renewal_main_path(walker, engine, mtc50, people, clock, app):
                                                        "approval_document": "市监计量函〔2026〕50号"})
     assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
     public = app.test_client().get("/api/v1/committees/MTC50").get_json()
-    assert public["term"] == {"number": 2, "start": "2026-06-15", "end": "2031-06-14", "expired": False}
+    # approved on 15 June; the new term starts the day after the old one ends (30 June), not on approval
+    assert public["term"] == {"number": 2, "start": "2026-07-01", "end": "2031-06-30", "expired": False}
     assert {m["name"] for m in public["members"] if m["role"] == "chair"} == {"新委员00"}
     assert len(public["members"]) == 25 and all(m["term_number"] == 2 for m in public["members"])
     assert [(r["kind"], r["period"], r["accepted_at"] is not None) for r in public["reports"]] == [
@@ -131,6 +132,7 @@ def test_term_report_overdue_and_term_end_mid_renewal(walker, engine, mtc50, peo
                                                        "approval_document": "市监计量函〔2026〕51号"})
     state = committee(engine)
     assert state.term_expired is False and state.review_refusal() is None and state.term_end == date(2031, 8, 29)
+    assert state.term_start == date(2026, 8, 30)  # approved after the old term ended: from approval, never backdated
     names = {m["name"] for m in app.test_client().get("/api/v1/committees/MTC50").get_json()["members"]}
     assert "再征委员00" in names and "新委员00" not in names
 

@@ -99,7 +99,8 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     w.do("authority", renewal, "task_approve_renewal", {"renewal_decision": "approve",
                                                         "approval_document": "市监计量函〔2031〕12号"})
     renewed = committee(w)
-    assert renewed["term"] == {"number": 2, "start": "2031-02-01", "end": "2036-01-31", "expired": False}
+    # approved in February; the second term follows the first without a gap or an overlap
+    assert renewed["term"] == {"number": 2, "start": "2031-05-01", "end": "2036-04-30", "expired": False}
     assert {m["name"] for m in renewed["members"] if m["role"] == "chair"} == {"新委员00"}
     assert [(r["kind"], r["period"]) for r in renewed["reports"]] == [("term", "term-1")]
 
