@@ -72,7 +72,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert w.spec(spec_id)["stage"] == "approval"
     p10_approve(w, iid, publication_date="2026-08-01")
     first = w.spec(spec_id)
-    assert (first["stage"], first["number"], first["effective_date"]) == ("published", "JJF 0001—2026", "2026-11-01")
+    assert (first["stage"], first["number"], first["effective_date"]) == ("published", "JJF 1001—2026", "2026-11-01")
 
     for key, duration in (("effect_evaluation", "effect_evaluation_after"), ("periodic_rereview", "rereview_interval")):
         created = w.as_("authority").post("/schedules", json={
@@ -112,7 +112,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     w.do("sec", rereview, "p12_task_proposal", {"rereview_proposal": "revise", "rereview_reasons": "技术进步"})
     w.do("chair", rereview, "p12_task_conclude", {"rereview_recommendation": "revise", "rereview_opinion": "修订"})
     revision_id = w.instance(rereview)["scope"]["specification"]
-    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 0001—2026",
+    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 1001—2026",
                              "title": "电子天平校准规范（修订）"})
     p7_submit(w, rereview)
     p8_through(w, rereview, comments=1)
@@ -121,14 +121,14 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert w.instance(rereview)["state"] == "completed"
 
     old, new = w.spec(spec_id), w.spec(revision_id)
-    assert (new["stage"], new["number"], new["replaces"]) == ("published", "JJF 0001—2032", spec_id)
+    assert (new["stage"], new["number"], new["replaces"]) == ("published", "JJF 1001—2032", spec_id)
     assert (old["stage"], old["superseded_by"], old["rereview_outcome"]) == ("superseded", revision_id, "revise")
     assert [c["action"] for c in old["changes"]][:4] == ["proposed", "committee_evaluated", "project_notice",
                                                          "included_in_plan"]
     assert committee(w)["status"] == "active"
     listed = w.client.get("/api/v1/specifications", query_string={"committee": CODE}).get_json()["items"]
-    assert sorted((s["number"], s["stage"]) for s in listed) == [("JJF 0001—2026", "superseded"),
-                                                                 ("JJF 0001—2032", "published")]
+    assert sorted((s["number"], s["stage"]) for s in listed) == [("JJF 1001—2026", "superseded"),
+                                                                 ("JJF 1001—2032", "published")]
     assert date.fromisoformat(new["effective_date"]) > date.fromisoformat(old["effective_date"])
 
 
