@@ -13,7 +13,7 @@ from ..clock import ManualClock
 from ..lifecycle.committee_models import Committee
 from . import people
 from .driver import Driver, Program
-from .spec_phases import AUTHORITY, Team, publish
+from .spec_phases import AUTHORITY, Team, after_window, publish
 
 SPAN_DAYS = 1650
 PLAN_NOTICE_DAYS = 31  # the establishment plan's public notice (30 days national) runs before day 0
@@ -28,6 +28,9 @@ COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit ho
     "MTC03": ("全国声学计量技术委员会", "海燕",
               ["中国计量科学研究院力学所", "南京大学", "杭州爱华仪器有限公司", "同济大学", "中国船舶第七一五研究所",
                "陕西省计量科学研究院", "湖北省计量测试技术研究院", "中国科学院声学研究所", "深圳市计量质量检测研究院"]),
+    "MTC31": ("江苏省流量与能源计量技术委员会", "文军",
+              ["江苏省计量科学研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院", "江苏华兴水表有限公司",
+               "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
     "MTC04": ("全国量子计量技术委员会", "晓明",
               ["中国计量科学研究院前沿院", "中国科学技术大学", "国盾量子技术股份有限公司", "北京大学",
                "中国电子科技集团", "华为技术有限公司", "浙江大学", "国防科技大学", "济南量子技术研究院"]),
@@ -57,6 +60,14 @@ SPECS = {  # key: (proposal, drafter)
     "height": (_proposal("JJF", "高度卡尺校准规范", "测量范围至 1000 mm 的高度卡尺", "drafter_sh"), "drafter_sh"),
     "thermocouple": (_proposal("JJF", "工作用廉金属热电偶校准规范", "K 型、N 型热电偶", "drafter_gd"), "drafter_gd"),
     "sound": (_proposal("JJG", "声级计检定规程", "1 级、2 级声级计", "drafter_zj", True), "drafter_zj"),
+    "water_meter": (_proposal("JJG", "智能水表检定规程", "口径 DN15～DN40 的智能水表", "drafter_js", True),
+                    "drafter_js"),
+    "charger": (_proposal("JJF", "电动汽车交流充电桩现场校准规范", "额定功率 7 kW 及以下的交流充电桩", "drafter_js"),
+                "drafter_js"),
+}
+PROVINCIAL = {  # code: Team's level, jurisdiction and authority (the provincial profile: working-day windows,
+    # a review group of at least 7 voters)
+    "MTC31": {"level": "provincial", "jurisdiction": "江苏", "authority": people.PROVINCIAL_AUTHORITY},
 }
 APPLICATION = {"justification": "该领域量值传递需要统一归口",
                "spec_framework": "检定规程、校准规范、型式评价大纲、检定系统表",
@@ -119,11 +130,13 @@ class Demo:
         people.staff(d)
         for code in ("MTC01", "MTC02", "MTC03"):
             self.teams[code] = people.team(d, code, self.pools[code], voters=5 if code == "MTC01" else 3)
+        self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], voters=7, **PROVINCIAL["MTC31"])
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
         for name, key, rule, subjects in SCHEDULES:
             d.schedule(name, key, rule, subjects)
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
-               self.committee("MTC04", SPAN_DAYS - 55, until="notice"),
+               self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.committee("MTC31", 30),
+               self.provincial("water_meter", "comment", 110), self.provincial("charger", "drafting", 240),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
                self.published("MTC01", "laser", 420), self.published("MTC02", "thermocouple", 200),
                self.assessed("MTC01", SPAN_DAYS - 300, "一级"), self.rejected("roundness", 700),
@@ -133,7 +146,7 @@ class Demo:
                self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
                self.rectifying("MTC02", SPAN_DAYS - 45), self.chair_report("MTC01", SPAN_DAYS - 200),
                *(self.annual_reports(code, late) for code, late in (("MTC01", ()), ("MTC02", self._late()),
-                                                                     ("MTC03", ())))])
+                                                                     ("MTC03", ()), ("MTC31", ())))])
         d.set(self.end)
         d.progress(f"done: {d.actions} process actions")
 
@@ -144,19 +157,26 @@ class Demo:
         yield self.at(day) - timedelta(days=PLAN_NOTICE_DAYS)
         d, pool = self.d, self.pools[code]
         name, _, units = COMMITTEES[code]
-        proposer = f"{code.lower()}_sec"
-        iid = d.start(proposer, "committee_establishment", {"committee": code, "level": "national"})
-        d.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": name, "secretariat_host": units[3],
+        proposer, level = f"{code.lower()}_sec", PROVINCIAL.get(code, {})
+        authority = level.get("authority", AUTHORITY)
+        scope = {"committee": code, "level": level.get("level", "national"),
+                 **({"jurisdiction": level["jurisdiction"]} if level else {})}
+        application = {**APPLICATION, "approval_level": scope["level"]}
+        if level:
+            application.update(jurisdiction=level["jurisdiction"],
+                               approving_authority=f"{level['jurisdiction']}省市场监督管理局")
+        iid = d.start(proposer, "committee_establishment", scope)
+        d.do(proposer, iid, "task_apply", {**application, "committee_name": name, "secretariat_host": units[3],
                                            "committee_scope": f"{name[2:-7]}领域计量技术规范的制修订"})
-        yield PLAN_NOTICE_DAYS  # the plan's public notice (BR12)
-        d.do(AUTHORITY, iid, "task_review_application", {"application_decision": "approve"})
+        yield after_window(d, iid, PLAN_NOTICE_DAYS, "plan_notice_closes_at")  # the plan's public notice (BR12)
+        d.do(authority, iid, "task_review_application", {"application_decision": "approve"})
         d.progress(f"  {code} {name}: preparation approved")
         yield 14
         d.do(proposer, iid, "task_recruit", {"call_summary": "公开征集委员，发布征集通知", "candidates": pool})
         yield 14
         d.do(proposer, iid, "task_plan", {"charter": "委员会章程", "secretariat_rules": "秘书处工作细则",
                                           "composition": people.composition(pool)})
-        d.do(AUTHORITY, iid, "task_review", {"composition_decision": "approve"})
+        d.do(authority, iid, "task_review", {"composition_decision": "approve"})
         if until == "notice":
             yield 20
             notice_id = d.data(iid)["notice_id"]
@@ -164,9 +184,10 @@ class Demo:
             d.comment(notice_id, "匿名", None, "拟任委员陈晓明已于他委员会任职，请核实。", kind="objection")
             d.progress(f"  {code}: composition under public notice (2 comments)")
             return
-        yield 31
-        d.do(AUTHORITY, iid, "task_approve", {"establishment_decision": "approve",
-                                              "approval_document": f"市监计量函〔{d.clock.now().year}〕{code[-2:]}号"})
+        yield after_window(d, iid)
+        document = f"苏市监计量函〔{d.clock.now().year}〕{code[-2:]}号" if level else \
+            f"市监计量函〔{d.clock.now().year}〕{code[-2:]}号"
+        d.do(authority, iid, "task_approve", {"establishment_decision": "approve", "approval_document": document})
         d.progress(f"  {code}: established with {len(pool)} members")
 
     def assessed(self, code: str, day: int, grade: str) -> Program:
@@ -212,7 +233,8 @@ class Demo:
                 "work_done": "组织审定会议，开展宣贯培训", "next_year_plan": "按年度计划推进制修订",
                 "funds": "专项经费"})
             yield 5
-            d.do(AUTHORITY, iid, "task_review_report", {"decision": "accept"})
+            authority = PROVINCIAL.get(code, {}).get("authority", AUTHORITY)
+            d.do(authority, iid, "task_review_report", {"decision": "accept"})
         d.progress(f"  {code}: annual reports{'' if not late else ' (late in ' + ', '.join(map(str, late)) + ')'}")
 
     def chair_report(self, code: str, day: int) -> Program:
@@ -293,6 +315,14 @@ class Demo:
         self.d.do(team.secretary_general, iid, "p6_task_evaluate",
                   {"evaluation_decision": "reject", "evaluation_opinion": "与现行规范重复，不予推荐"})
         self.d.progress(f"  {SPECS[key][0]['title']}: rejected by the committee")
+
+    def provincial(self, key: str, until: str, days_before_end: int) -> Program:
+        """A project of the provincial committee MTC31 under the provincial profile, left at ``until``."""
+        yield self.before_end(days_before_end)
+        iid, _ = yield from self._publish("MTC31", key, until)
+        if until == "comment":
+            yield 3
+            self._public_comments(self.d.data(iid)["notice_id"], 2)
 
     def reassigned(self, key: str, day: int) -> Program:
         """A project of MTC03, still drafting when MTC03 is revoked: it moves to MTC01."""
