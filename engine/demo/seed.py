@@ -29,8 +29,8 @@ COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit ho
               ["中国计量科学研究院力学所", "南京大学", "杭州爱华仪器有限公司", "同济大学", "中国船舶第七一五研究所",
                "陕西省计量科学研究院", "湖北省计量测试技术研究院", "中国科学院声学研究所", "深圳市计量质量检测研究院"]),
     "MTC31": ("江苏省流量与能源计量技术委员会", "文军",
-              ["江苏省计量科学研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院", "江苏华兴水表有限公司",
-               "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
+              ["江苏省质量和标准化研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院",
+               "江苏华兴水表有限公司", "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
     "MTC04": ("全国量子计量技术委员会", "晓明",
               ["中国计量科学研究院前沿院", "中国科学技术大学", "国盾量子技术股份有限公司", "北京大学",
                "中国电子科技集团", "华为技术有限公司", "浙江大学", "国防科技大学", "济南量子技术研究院"]),
@@ -64,6 +64,8 @@ SPECS = {  # key: (proposal, drafter)
                     "drafter_js"),
     "charger": (_proposal("JJF", "电动汽车交流充电桩现场校准规范", "额定功率 7 kW 及以下的交流充电桩", "drafter_js"),
                 "drafter_js"),
+    "gas_meter": (_proposal("JJF", "膜式燃气表在线校准规范", "最大流量 6 m³/h 及以下的膜式燃气表", "drafter_js"),
+                  "drafter_js"),
 }
 PROVINCIAL = {  # code: Team's level, jurisdiction and authority (the provincial profile: working-day windows,
     # a review group of at least 7 voters)
@@ -137,6 +139,7 @@ class Demo:
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
                self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.committee("MTC31", 30),
                self.provincial("water_meter", "comment", 110), self.provincial("charger", "drafting", 240),
+               self.provincial("gas_meter", "review", 200),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
                self.published("MTC01", "laser", 420), self.published("MTC02", "thermocouple", 200),
                self.assessed("MTC01", SPAN_DAYS - 300, "一级"), self.rejected("roundness", 700),

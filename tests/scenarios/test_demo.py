@@ -68,8 +68,11 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert all(s["number"] for s in specs if s["stage"] in ("published", "rereview", "superseded", "abolished"))
 
     local = {s["stage"]: s for s in specs if s["committee"] == "MTC31"}
-    assert sorted(local) == ["comment", "drafting"] and all(s["level"] == "provincial" for s in local.values())
+    assert sorted(local) == ["comment", "drafting", "review"]
+    assert all(s["level"] == "provincial" for s in local.values())
     assert local["comment"]["id"].startswith("JJG-苏-") and local["drafting"]["id"].startswith("JJF-苏-")
+    vote = auditor.get(f"/instances/{local['review']['instance_id']}").get_json()["data"]
+    assert vote["review_outcome"] == "open" and vote["voting_member_count"] == 8  # ≥ 7: the local review group
 
     notices = listing(public, "/notices", status="open")
     assert sorted(n["kind"] for n in notices) == ["comment_draft", "comment_draft", "composition", "project"]
