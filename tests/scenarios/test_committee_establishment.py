@@ -355,3 +355,32 @@ def test_subcommittee_names_its_committee(walker, clock, engine, login, public):
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     assert public("/committees/MTC40/SC1").get_json()["parent_code"] == "MTC40"
     assert public("/committees/MTC40").get_json()["subcommittees"] == ["MTC40/SC1"]
+
+
+def test_provincial_plan_is_noticed_for_working_days(walker, clock, login, public):
+    """The provincial profile counts the plan's window in working days (15), so it outlasts 15 calendar days;
+    the provincial authority of the jurisdiction decides after it."""
+    from datetime import datetime
+
+    proposer = login("js31", "secretariat:committee/MTC31")
+    authority = login("js", "authority:level/provincial/江苏")
+    started = proposer.post("/instances", json={"process_key": "committee_establishment", "scope": {
+        "committee": "MTC31", "level": "provincial", "jurisdiction": "江苏"}})
+    assert started.status_code == 201, started.get_json()
+    iid = started.get_json()["id"]
+    walker.do(proposer, iid, "task_apply", {**APPLICATION, "approval_level": "provincial", "jurisdiction": "江苏",
+                                            "committee_name": "江苏省长度计量技术委员会"})
+    [plan] = public("/notices", query_string={"ref": "MTC31"}).get_json()["items"]
+    assert (plan["kind"], plan["level"], plan["jurisdiction"]) == ("establishment", "provincial", "江苏")
+    assert plan["window"] == "establishment_notice_window"
+    span = datetime.fromisoformat(plan["closes_at"]) - datetime.fromisoformat(plan["opens_at"])
+    assert span.days >= 20  # 15 working days: three weeks at least
+    walker.advance(clock, days=15, seconds=1)
+    assert walker.open_elements(authority, iid) == []  # 15 calendar days are not 15 working days
+    clock.set(datetime.fromisoformat(plan["closes_at"]))
+    walker.advance(clock, seconds=1)
+    assert walker.open_elements(authority, iid) == ["task_review_application"]
+    walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
+    preparing = public("/committees/MTC31").get_json()
+    assert (preparing["status"], preparing["level"], preparing["authority"]) == ("preparing", "provincial",
+                                                                                 "江苏市场监督管理局")
