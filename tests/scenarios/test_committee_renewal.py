@@ -1,10 +1,12 @@
 """P2 renewal with P3b end-of-term report over HTTP: the schedule from the registry starts it renewal_lead before
 the term ends; the report's reminder, overdue and return paths; the term ending mid-renewal (BR13); the
-renewal returned; a committee that does not work is not renewed; the registry after each story."""
+renewal returned; a committee that does not work is not renewed; the next term follows the old (or extended) one
+without a gap; the registry after each story."""
 from datetime import date
 
 import pytest
 
+from engine.config import ROOT
 from engine.lifecycle import committee_registry
 from tests.scenarios.committee_support import AUTHORITY, PLAN, Walker, candidate, candidates, composition, deploy
 from tests.scenarios.committee_support import seed_committee as seed
@@ -145,3 +147,27 @@ def test_a_committee_that_does_not_work_is_not_renewed(walker, engine, login):
     assert started["state"] == "completed" and started["tasks"] == []
     assert started["data"]["renewal_allowed"] is False
     assert committee(engine, "MTC51") == "suspended"
+
+
+def test_after_an_extension_the_next_term_starts_the_day_after_the_extended_end(walker, engine, mtc50, people,
+                                                                                clock, app):
+    engine.deploy_files([ROOT / "processes" / "p2b_term_extension.bpmn"])
+    sec, authority = people
+    started = sec.post("/instances", json={"process_key": "committee_term_extension",
+                                           "scope": {"committee": "MTC50", "level": "national"}})
+    assert started.status_code == 201, started.get_json()
+    extension = started.get_json()["id"]
+    walker.do(sec, extension, "task_request_extension", {"extension_until": "2026-12-31",
+                                                         "extension_reason": "换届筹备未完成"})
+    walker.do(authority, extension, "task_decide_extension", {"extension_decision": "approve",
+                                                              "approval_document": "市监计量函〔2026〕88号"})
+    started = sec.post("/instances", json={"process_key": "committee_renewal",
+                                           "scope": {"committee": "MTC50", "level": "national"}})
+    renewal = started.get_json()["id"]
+    walker.do(sec, renewal, "task_write_term_report", TERM_REPORT)
+    walker.do(authority, renewal, "task_review_term_report", {"term_report_decision": "accept"})
+    compose(walker, clock, sec, authority, renewal)
+    walker.do(authority, renewal, "task_approve_renewal", {"renewal_decision": "approve",
+                                                           "approval_document": "市监计量函〔2026〕90号"})
+    public = app.test_client().get("/api/v1/committees/MTC50").get_json()
+    assert public["term"] == {"number": 2, "start": "2027-01-01", "end": "2031-12-31", "expired": False}
