@@ -1,6 +1,7 @@
 """``mtcflow demo``: a living dataset seeded by running the real processes over four and a half simulated
-years, ending at ``end`` (normally now): committees preparing, active, in rectification and revoked, and
-specifications at every stage, with public notices still open for comment."""
+years, ending at ``end`` (normally now): an establishment plan under public notice, committees preparing, active,
+in rectification and revoked (one of them provincial), and specifications at every stage, with public notices
+still open for comment."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,6 +29,10 @@ COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit ho
     "MTC03": ("全国声学计量技术委员会", "海燕",
               ["中国计量科学研究院力学所", "南京大学", "杭州爱华仪器有限公司", "同济大学", "中国船舶第七一五研究所",
                "陕西省计量科学研究院", "湖北省计量测试技术研究院", "中国科学院声学研究所", "深圳市计量质量检测研究院"]),
+    "MTC05": ("全国时间频率计量技术委员会", "卫东",
+              ["中国计量科学研究院时频所", "中国科学院国家授时中心", "北京无线电计量测试研究所", "北京大学",
+               "中国电子科技集团第二十研究所", "华为技术有限公司", "上海天文台", "成都天奥电子股份有限公司",
+               "国防科技大学"]),
     "MTC31": ("江苏省流量与能源计量技术委员会", "文军",
               ["江苏省质量和标准化研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院",
                "江苏华兴水表有限公司", "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
@@ -134,10 +139,12 @@ class Demo:
             self.teams[code] = people.team(d, code, self.pools[code], voters=5 if code == "MTC01" else 3)
         self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], voters=7, **PROVINCIAL["MTC31"])
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
+        d.user("mtc05_sec", ["secretariat:committee/MTC05"], COMMITTEES["MTC05"][2][3], "MTC05 筹建单位")
         for name, key, rule, subjects in SCHEDULES:
             d.schedule(name, key, rule, subjects)
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
-               self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.committee("MTC31", 30),
+               self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.applying("MTC05", 12),
+               self.committee("MTC31", 30),
                self.provincial("water_meter", "comment", 110), self.provincial("charger", "drafting", 240),
                self.provincial("gas_meter", "review", 200),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
@@ -192,6 +199,20 @@ class Demo:
             f"市监计量函〔{d.clock.now().year}〕{code[-2:]}号"
         d.do(authority, iid, "task_approve", {"establishment_decision": "approve", "approval_document": document})
         d.progress(f"  {code}: established with {len(pool)} members")
+
+    def applying(self, code: str, days_before_end: int) -> Program:
+        """P1 steps 1–2: an application whose establishment plan is still under public notice, with comments."""
+        yield self.before_end(days_before_end)
+        d, (name, _, units) = self.d, COMMITTEES[code]
+        iid = d.start(f"{code.lower()}_sec", "committee_establishment", {"committee": code, "level": "national"})
+        d.do(f"{code.lower()}_sec", iid, "task_apply", {**APPLICATION, "committee_name": name,
+                                                        "secretariat_host": units[3],
+                                                        "committee_scope": "时间频率计量技术规范的制修订"})
+        yield 4
+        notice_id = d.data(iid)["plan_notice_id"]
+        d.comment(notice_id, "某授时中心", "某授时中心", "建议明确与全国无线电计量技术委员会的分工。")
+        d.comment(notice_id, "匿名", None, "秘书处承担单位的专职人员配置不足。", kind="objection")
+        d.progress(f"  {code} {name}: establishment plan under public notice (2 comments)")
 
     def assessed(self, code: str, day: int, grade: str) -> Program:
         yield self.at(day)

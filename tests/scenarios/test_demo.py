@@ -75,10 +75,19 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert vote["review_outcome"] == "open" and vote["voting_member_count"] == 8  # ≥ 7: the local review group
 
     notices = listing(public, "/notices", status="open")
-    assert sorted(n["kind"] for n in notices) == ["comment_draft", "comment_draft", "composition", "project"]
+    assert sorted(n["kind"] for n in notices) == ["comment_draft", "comment_draft", "composition", "establishment",
+                                                  "project"]
+    [plan] = [n for n in notices if n["kind"] == "establishment"]  # MTC05 applied: its plan is public (BR12)
+    assert plan["ref"] == "MTC05" and "MTC05" not in committees  # not in the registry before the authority approves
     [local_comment] = [n for n in notices if n["level"] == "provincial"]
     assert local_comment["specification"] == local["comment"]["id"] and local_comment["window"] == "comment_window"
     assert all(n["comment_count"] + n["objection_count"] >= 2 for n in notices)
+
+    for name in ("samr", "js_amr", "mtc31_sec"):  # one shared argon2 hash of the demo password: each one logs in
+        token = client.post("/api/v1/auth/token", json={"username": name, "password": "mtcflow-demo"})
+        assert token.status_code == 200 and token.get_json()["access_token"], name
+    refused = client.post("/api/v1/auth/token", json={"username": "js_amr", "password": "wrong-password"})
+    assert refused.status_code == 401
 
     again = run()
     assert again.exit_code == 0 and "already" in again.output
