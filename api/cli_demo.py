@@ -15,7 +15,8 @@ def seed_demo(eng, password: str) -> None:
     result = seed.seed(eng, password=password, progress=click.echo)
     if result["seeded"]:
         click.echo(f"demo data seeded in {time.perf_counter() - began:.1f} s; every account's password: '{password}'"
-                   " (samr = authority, mtc01_sec = secretariat of MTC01, mtc01_chair, mtc01_m1…, audit, …)")
+                   " (samr = authority, js_amr = 江苏 provincial authority, mtc01_sec = secretariat of MTC01, "
+                   "mtc31_sec = of the provincial MTC31, mtc01_chair, mtc01_m1…, audit, …)")
 
 
 def register(main: click.Group, engine_factory, prepare, fail, password: str) -> None:

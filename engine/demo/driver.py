@@ -33,12 +33,15 @@ class Driver:
     def __init__(self, engine, clock: ManualClock, password: str, progress: Callable[[str], None] = print):
         self.engine, self.clock, self.password, self.progress = engine, clock, password, progress
         self.actions = 0
+        self._password_hash: str | None = None  # every demo account has the same password: hash it once
 
     # ----- people --------------------------------------------------------------------------------------
     def user(self, name: str, grants: list[str], unit: str | None = None, display_name: str | None = None) -> None:
+        self._password_hash = self._password_hash or users.hash_password(self.password)
         with self.engine.db.transaction() as session:
             users.create_user(session, name, self.password, [Grant.parse(g) for g in grants], unit=unit,
-                              display_name=display_name, actor="demo", reason="demo dataset")
+                              display_name=display_name, actor="demo", reason="demo dataset",
+                              password_hash=self._password_hash)
 
     def grant(self, name: str, grant: str) -> None:
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from .driver import Driver
 from .spec_phases import AUTHORITY, Team
 
+PROVINCIAL_AUTHORITY = "js_amr"
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐"
 CATEGORIES = ("research", "testing", "enterprise", "user", "regulator")
 TITLES = (("研究员", "正高级"), ("正高级工程师", "正高级"), ("高级工程师", "副高级"))
@@ -24,9 +26,10 @@ def composition(pool: list[dict]) -> list[dict]:
     return [{"name": c["name"], "role": roles[i] if i < len(roles) else "member"} for i, c in enumerate(pool)]
 
 
-def team(d: Driver, code: str, pool: list[dict], voters: int = 5) -> Team:
+def team(d: Driver, code: str, pool: list[dict], voters: int = 5, **level) -> Team:
     """Accounts for a committee's secretariat, secretary-general, chair and voting members (named as in the
-    registry, with their units, so BR3's unit rule sees them)."""
+    registry, with their units, so BR3's unit rule sees them); ``level`` is Team's level, jurisdiction and
+    authority for a committee that is not national."""
     low = code.lower()
     host = pool[3]["unit"]
     d.user(f"{low}_sec", [f"secretariat:committee/{code}"], host, f"{code} 秘书处")
@@ -38,16 +41,18 @@ def team(d: Driver, code: str, pool: list[dict], voters: int = 5) -> Team:
         entry = pool[3 + i]
         names.append(f"{low}_m{i}")
         d.user(names[-1], [f"member:committee/{code}"], entry["unit"], entry["name"])
-    return Team(code, f"{low}_sec", f"{low}_secgen", f"{low}_chair", (f"{low}_chair", *names))
+    return Team(code, f"{low}_sec", f"{low}_secgen", f"{low}_chair", (f"{low}_chair", *names), **level)
 
 
 def staff(d: Driver) -> None:
     """The authority, an auditor and the drafters of the demo's specifications."""
     d.user(AUTHORITY, ["authority:level/national"], "市场监管总局计量司", "市场监管总局计量司")
+    d.user(PROVINCIAL_AUTHORITY, ["authority:level/provincial/江苏"], "江苏省市场监督管理局计量处",
+           "江苏省市场监管局计量处")
     d.user("audit", ["auditor"], "市场监管总局稽查局", "监督审计人员")
     for name, unit in DRAFTERS.items():
         d.user(name, [], unit, f"{unit}起草人")
 
 
 DRAFTERS = {"drafter_sh": "上海市计量测试技术研究院", "drafter_gd": "广东省计量科学研究院",
-            "drafter_zj": "浙江省计量科学研究院"}
+            "drafter_zj": "浙江省计量科学研究院", "drafter_js": "江苏省计量科学研究院"}

@@ -1,6 +1,7 @@
 """``mtcflow demo``: a living dataset seeded by running the real processes over four and a half simulated
-years, ending at ``end`` (normally now): committees preparing, active, in rectification and revoked, and
-specifications at every stage, with public notices still open for comment."""
+years, ending at ``end`` (normally now): an establishment plan under public notice, committees preparing, active,
+in rectification and revoked (one of them provincial), and specifications at every stage, with public notices
+still open for comment."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,9 +14,10 @@ from ..clock import ManualClock
 from ..lifecycle.committee_models import Committee
 from . import people
 from .driver import Driver, Program
-from .spec_phases import AUTHORITY, Team, publish
+from .spec_phases import AUTHORITY, Team, after_window, publish
 
 SPAN_DAYS = 1650
+PLAN_NOTICE_DAYS = 31  # the establishment plan's public notice (30 days national) runs before day 0
 COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit hosts the secretariat)
     "MTC01": ("全国几何量长度计量技术委员会", "志强",
               ["中国计量科学研究院", "中国测试技术研究院", "哈尔滨工业大学", "天津大学", "成都工具研究所",
@@ -27,6 +29,13 @@ COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit ho
     "MTC03": ("全国声学计量技术委员会", "海燕",
               ["中国计量科学研究院力学所", "南京大学", "杭州爱华仪器有限公司", "同济大学", "中国船舶第七一五研究所",
                "陕西省计量科学研究院", "湖北省计量测试技术研究院", "中国科学院声学研究所", "深圳市计量质量检测研究院"]),
+    "MTC05": ("全国时间频率计量技术委员会", "卫东",
+              ["中国计量科学研究院时频所", "中国科学院国家授时中心", "北京无线电计量测试研究所", "北京大学",
+               "中国电子科技集团第二十研究所", "华为技术有限公司", "上海天文台", "成都天奥电子股份有限公司",
+               "国防科技大学"]),
+    "MTC31": ("江苏省流量与能源计量技术委员会", "文军",
+              ["江苏省质量和标准化研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院",
+               "江苏华兴水表有限公司", "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
     "MTC04": ("全国量子计量技术委员会", "晓明",
               ["中国计量科学研究院前沿院", "中国科学技术大学", "国盾量子技术股份有限公司", "北京大学",
                "中国电子科技集团", "华为技术有限公司", "浙江大学", "国防科技大学", "济南量子技术研究院"]),
@@ -56,6 +65,16 @@ SPECS = {  # key: (proposal, drafter)
     "height": (_proposal("JJF", "高度卡尺校准规范", "测量范围至 1000 mm 的高度卡尺", "drafter_sh"), "drafter_sh"),
     "thermocouple": (_proposal("JJF", "工作用廉金属热电偶校准规范", "K 型、N 型热电偶", "drafter_gd"), "drafter_gd"),
     "sound": (_proposal("JJG", "声级计检定规程", "1 级、2 级声级计", "drafter_zj", True), "drafter_zj"),
+    "water_meter": (_proposal("JJG", "智能水表检定规程", "口径 DN15～DN40 的智能水表", "drafter_js", True),
+                    "drafter_js"),
+    "charger": (_proposal("JJF", "电动汽车交流充电桩现场校准规范", "额定功率 7 kW 及以下的交流充电桩", "drafter_js"),
+                "drafter_js"),
+    "gas_meter": (_proposal("JJF", "膜式燃气表在线校准规范", "最大流量 6 m³/h 及以下的膜式燃气表", "drafter_js"),
+                  "drafter_js"),
+}
+PROVINCIAL = {  # code: Team's level, jurisdiction and authority (the provincial profile: working-day windows,
+    # a review group of at least 7 voters)
+    "MTC31": {"level": "provincial", "jurisdiction": "江苏", "authority": people.PROVINCIAL_AUTHORITY},
 }
 APPLICATION = {"justification": "该领域量值传递需要统一归口",
                "spec_framework": "检定规程、校准规范、型式评价大纲、检定系统表",
@@ -85,7 +104,7 @@ def seed(engine, end: datetime | None = None, password: str = "mtcflow-demo",
         progress("the registry already holds committees: demo data not seeded again")
         return {"seeded": False}
     end = end or engine_clock.now()
-    start = datetime.combine(end.date() - timedelta(days=SPAN_DAYS), time(1), UTC)  # 09:00 Beijing time
+    start = datetime.combine(end.date() - timedelta(days=SPAN_DAYS + PLAN_NOTICE_DAYS), time(1), UTC)  # 09:00 BJT
     manual = ManualClock(start)
     previous = engine_clock.install(manual)
     try:
@@ -106,7 +125,8 @@ class Demo:
         self.ids: dict[str, str] = {}
 
     def at(self, days: int) -> datetime:
-        return self.start + timedelta(days=days)
+        """Day ``days`` of the story; the first establishment plans are filed before day 0, at the start."""
+        return self.start + timedelta(days=PLAN_NOTICE_DAYS + days)
 
     def before_end(self, days: int) -> datetime:
         return self.end - timedelta(days=days)
@@ -117,11 +137,16 @@ class Demo:
         people.staff(d)
         for code in ("MTC01", "MTC02", "MTC03"):
             self.teams[code] = people.team(d, code, self.pools[code], voters=5 if code == "MTC01" else 3)
+        self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], voters=7, **PROVINCIAL["MTC31"])
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
+        d.user("mtc05_sec", ["secretariat:committee/MTC05"], COMMITTEES["MTC05"][2][3], "MTC05 筹建单位")
         for name, key, rule, subjects in SCHEDULES:
             d.schedule(name, key, rule, subjects)
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
-               self.committee("MTC04", SPAN_DAYS - 55, until="notice"),
+               self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.applying("MTC05", 12),
+               self.committee("MTC31", 30),
+               self.provincial("water_meter", "comment", 110), self.provincial("charger", "drafting", 240),
+               self.provincial("gas_meter", "review", 200),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
                self.published("MTC01", "laser", 420), self.published("MTC02", "thermocouple", 200),
                self.assessed("MTC01", SPAN_DAYS - 300, "一级"), self.rejected("roundness", 700),
@@ -131,28 +156,37 @@ class Demo:
                self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
                self.rectifying("MTC02", SPAN_DAYS - 45), self.chair_report("MTC01", SPAN_DAYS - 200),
                *(self.annual_reports(code, late) for code, late in (("MTC01", ()), ("MTC02", self._late()),
-                                                                     ("MTC03", ())))])
+                                                                     ("MTC03", ()), ("MTC31", ())))])
         d.set(self.end)
         d.progress(f"done: {d.actions} process actions")
 
     # ----- committees ----------------------------------------------------------------------------------
     def committee(self, code: str, day: int, until: str = "active") -> Program:
-        """P1: application, approval of the preparation, recruitment, composition, notice, establishment."""
-        yield self.at(day)
+        """P1: application, its public notice, approval of the preparation, recruitment, composition, notice,
+        establishment."""
+        yield self.at(day) - timedelta(days=PLAN_NOTICE_DAYS)
         d, pool = self.d, self.pools[code]
         name, _, units = COMMITTEES[code]
-        proposer = f"{code.lower()}_sec"
-        iid = d.start(proposer, "committee_establishment", {"committee": code, "level": "national"})
-        d.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": name, "secretariat_host": units[3],
+        proposer, level = f"{code.lower()}_sec", PROVINCIAL.get(code, {})
+        authority = level.get("authority", AUTHORITY)
+        scope = {"committee": code, "level": level.get("level", "national"),
+                 **({"jurisdiction": level["jurisdiction"]} if level else {})}
+        application = {**APPLICATION, "approval_level": scope["level"]}
+        if level:
+            application.update(jurisdiction=level["jurisdiction"],
+                               approving_authority=f"{level['jurisdiction']}省市场监督管理局")
+        iid = d.start(proposer, "committee_establishment", scope)
+        d.do(proposer, iid, "task_apply", {**application, "committee_name": name, "secretariat_host": units[3],
                                            "committee_scope": f"{name[2:-7]}领域计量技术规范的制修订"})
-        d.do(AUTHORITY, iid, "task_review_application", {"application_decision": "approve"})
+        yield after_window(d, iid, PLAN_NOTICE_DAYS, "plan_notice_closes_at")  # the plan's public notice (BR12)
+        d.do(authority, iid, "task_review_application", {"application_decision": "approve"})
         d.progress(f"  {code} {name}: preparation approved")
         yield 14
         d.do(proposer, iid, "task_recruit", {"call_summary": "公开征集委员，发布征集通知", "candidates": pool})
         yield 14
         d.do(proposer, iid, "task_plan", {"charter": "委员会章程", "secretariat_rules": "秘书处工作细则",
                                           "composition": people.composition(pool)})
-        d.do(AUTHORITY, iid, "task_review", {"composition_decision": "approve"})
+        d.do(authority, iid, "task_review", {"composition_decision": "approve"})
         if until == "notice":
             yield 20
             notice_id = d.data(iid)["notice_id"]
@@ -160,10 +194,25 @@ class Demo:
             d.comment(notice_id, "匿名", None, "拟任委员陈晓明已于他委员会任职，请核实。", kind="objection")
             d.progress(f"  {code}: composition under public notice (2 comments)")
             return
-        yield 31
-        d.do(AUTHORITY, iid, "task_approve", {"establishment_decision": "approve",
-                                              "approval_document": f"市监计量函〔{d.clock.now().year}〕{code[-2:]}号"})
+        yield after_window(d, iid)
+        document = f"苏市监计量函〔{d.clock.now().year}〕{code[-2:]}号" if level else \
+            f"市监计量函〔{d.clock.now().year}〕{code[-2:]}号"
+        d.do(authority, iid, "task_approve", {"establishment_decision": "approve", "approval_document": document})
         d.progress(f"  {code}: established with {len(pool)} members")
+
+    def applying(self, code: str, days_before_end: int) -> Program:
+        """P1 steps 1–2: an application whose establishment plan is still under public notice, with comments."""
+        yield self.before_end(days_before_end)
+        d, (name, _, units) = self.d, COMMITTEES[code]
+        iid = d.start(f"{code.lower()}_sec", "committee_establishment", {"committee": code, "level": "national"})
+        d.do(f"{code.lower()}_sec", iid, "task_apply", {**APPLICATION, "committee_name": name,
+                                                        "secretariat_host": units[3],
+                                                        "committee_scope": "时间频率计量技术规范的制修订"})
+        yield 4
+        notice_id = d.data(iid)["plan_notice_id"]
+        d.comment(notice_id, "某授时中心", "某授时中心", "建议明确与全国无线电计量技术委员会的分工。")
+        d.comment(notice_id, "匿名", None, "秘书处承担单位的专职人员配置不足。", kind="objection")
+        d.progress(f"  {code} {name}: establishment plan under public notice (2 comments)")
 
     def assessed(self, code: str, day: int, grade: str) -> Program:
         yield self.at(day)
@@ -208,7 +257,8 @@ class Demo:
                 "work_done": "组织审定会议，开展宣贯培训", "next_year_plan": "按年度计划推进制修订",
                 "funds": "专项经费"})
             yield 5
-            d.do(AUTHORITY, iid, "task_review_report", {"decision": "accept"})
+            authority = PROVINCIAL.get(code, {}).get("authority", AUTHORITY)
+            d.do(authority, iid, "task_review_report", {"decision": "accept"})
         d.progress(f"  {code}: annual reports{'' if not late else ' (late in ' + ', '.join(map(str, late)) + ')'}")
 
     def chair_report(self, code: str, day: int) -> Program:
@@ -289,6 +339,14 @@ class Demo:
         self.d.do(team.secretary_general, iid, "p6_task_evaluate",
                   {"evaluation_decision": "reject", "evaluation_opinion": "与现行规范重复，不予推荐"})
         self.d.progress(f"  {SPECS[key][0]['title']}: rejected by the committee")
+
+    def provincial(self, key: str, until: str, days_before_end: int) -> Program:
+        """A project of the provincial committee MTC31 under the provincial profile, left at ``until``."""
+        yield self.before_end(days_before_end)
+        iid, _ = yield from self._publish("MTC31", key, until)
+        if until == "comment":
+            yield 3
+            self._public_comments(self.d.data(iid)["notice_id"], 2)
 
     def reassigned(self, key: str, day: int) -> Program:
         """A project of MTC03, still drafting when MTC03 is revoked: it moves to MTC01."""

@@ -3,7 +3,7 @@ stops where a later phase begins, so the seed can leave a project at any stage."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from .driver import Driver, Program
 
@@ -19,14 +19,26 @@ class Team:
     secretary_general: str
     chair: str
     voters: tuple[str, ...]
+    level: str = "national"
+    jurisdiction: str | None = None
+    authority: str = AUTHORITY
 
     @property
     def scope(self) -> dict:
-        return {"committee": self.code, "level": "national"}
+        return {"committee": self.code, "level": self.level,
+                **({"jurisdiction": self.jurisdiction} if self.jurisdiction else {})}
 
 
 def day(d: Driver, days: int = 0) -> str:
     return (d.clock.now().date() + timedelta(days=days)).isoformat()
+
+
+def after_window(d: Driver, iid: str, days: int = 31, variable: str = "notice_closes_at") -> datetime:
+    """``days`` from now, or just after the instance's open notice closes if that is later (a provincial window
+    of working days can outlast a month around the Spring Festival or National Day holidays)."""
+    closes = d.data(iid).get(variable)
+    wait = d.clock.now() + timedelta(days=days)
+    return max(wait, datetime.fromisoformat(closes) + timedelta(minutes=1)) if closes else wait
 
 
 def propose(d: Driver, team: Team, proposal: dict, iid: str | None = None) -> str:
@@ -41,14 +53,14 @@ def notice_project(d: Driver, team: Team, iid: str) -> int:
     d.do(team.secretary_general, iid, "p6_task_evaluate",
          {"evaluation_decision": "recommend", "evaluation_opinion": "必要、可行，建议立项"})
     d.do(team.secretariat, iid, "p6_task_forward", {"forward_note": "经委员会评估，建议立项"})
-    d.do(AUTHORITY, iid, "p6_task_publish", {"publish_decision": "publish"})
+    d.do(team.authority, iid, "p6_task_publish", {"publish_decision": "publish"})
     return d.data(iid)["notice_id"]
 
 
 def include(d: Driver, team: Team, iid: str, drafter: str) -> Program:
     """P6 step 4 after the notice window: included in the plan; the drafter gets the specification."""
-    yield 31
-    d.do(AUTHORITY, iid, "p6_task_decide", {"plan_decision": "include", "plan_opinion": "列入年度计划"})
+    yield after_window(d, iid)
+    d.do(team.authority, iid, "p6_task_decide", {"plan_decision": "include", "plan_opinion": "列入年度计划"})
     spec_id = d.data(iid)["spec_id"]
     d.grant(drafter, f"drafter:spec/{spec_id}")
     return spec_id
@@ -71,7 +83,7 @@ def open_comment(d: Driver, team: Team, iid: str) -> int:
 
 def answer_comments(d: Driver, iid: str, drafter: str, title: str) -> Program:
     """P8 after the window: every comment answered in the handling table, the review draft filed."""
-    yield 31
+    yield after_window(d, iid)
     ids = d.data(iid).get("comments_to_answer", [])
     review_draft = d.upload(drafter, iid, "p8_task_handle", "送审稿.txt", f"{title}（送审稿）")
     d.do(drafter, iid, "p8_task_handle", {"handling": [{"comment_id": c, "answer": "adopted"} for c in ids],
@@ -106,9 +118,9 @@ def submit(d: Driver, team: Team, iid: str, drafter: str, title: str) -> None:
     d.do(team.secretariat, iid, "p10_task_check", {"package_complete": True})
 
 
-def approve(d: Driver, iid: str) -> None:
+def approve(d: Driver, iid: str, authority: str = AUTHORITY) -> None:
     """P10: approved, numbered and published."""
-    d.do(AUTHORITY, iid, "p10_task_decide", {"approval_decision": "approve", "publication_date": day(d, 14),
+    d.do(authority, iid, "p10_task_decide", {"approval_decision": "approve", "publication_date": day(d, 14),
                                              "approval_opinion": "批准发布"})
 
 
@@ -131,5 +143,5 @@ def publish(d: Driver, team: Team, proposal: dict, drafter: str, iid: str | None
         yield from pass_review(d, team, iid)
         submit(d, team, iid, drafter, proposal["title"])
     if reach >= 4:
-        approve(d, iid)
+        approve(d, iid, team.authority)
     return iid, spec_id

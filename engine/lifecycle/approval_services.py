@@ -70,7 +70,7 @@ def approval_reject(ctx: ServiceContext, data: dict) -> dict:
 
 @service("spec_number")
 def spec_number(ctx: ServiceContext, data: dict) -> dict:
-    """Approve: the next number of the series in the publication year, publication and effective dates
+    """Approve: the next number of the series (from the profile's first number), publication and effective dates
     (effective ``effective_after`` later unless given), and the specification it supersedes."""
     spec = spec_of(ctx, data)
     if spec.number:
@@ -82,8 +82,13 @@ def spec_number(ctx: ServiceContext, data: dict) -> dict:
     if effective < published:
         raise InvalidInput("The effective date cannot be before the publication date.",
                            [{"field": "effective_date", "message": "before publication"}])
-    digits = int(profile(ctx).value("spec_number_digits"))
-    spec.number = spec_numbering.number(ctx.session, spec.type, spec.level, spec.jurisdiction, published.year, digits)
+    rules = profile(ctx)
+    digits = int(rules.value("spec_number_digits"))
+    first = spec_numbering.first_number(rules.value("spec_number_first") if "spec_number_first" in rules else None,
+                                        spec.type)
+    yearly = bool(rules.value("spec_number_yearly")) if "spec_number_yearly" in rules else True
+    spec.number = spec_numbering.number(ctx.session, spec.type, spec.level, spec.jurisdiction, published.year, digits,
+                                        first, yearly)
     spec.approved_at, spec.publication_date, spec.effective_date = now(), published, effective
     ctx.session.flush()  # the unique number is checked here, inside the action
     change(ctx, spec, "approved", stage="published", number=spec.number, publication_date=published,

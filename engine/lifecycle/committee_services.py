@@ -7,7 +7,8 @@ diagrams' gateways route on what they return.
 - ``composition_check`` (``composition``, ``eligibility_report``, ``emerging_field``) → ``composition_ok``,
   ``composition_report``, ``composition_members`` (BR5/BR6)
 - ``committee_establish`` (``composition_members``, ``approval_document``, ``charter``) → the term
-- ``committee_renew`` (``composition_members``, ``approval_document``) → the new term
+- ``committee_renew`` (``composition_members``, ``approval_document``) → the next term (from the day after
+  the current one ends)
 - ``committee_reorganise`` (``composition_members``) and ``committee_dissolve`` (not established)
 - ``term_check`` → ``term_expired``, ``term_end``, ``term_end_at``, ``renewal_allowed`` (BR13)
 - ``committee_status`` → status, term, ``annual_report_misses`` since the last assessment, ``assessment_flag``
@@ -106,8 +107,22 @@ def committee_register(ctx: ServiceContext, data: dict) -> dict:
     return {"committee_status": "preparing", "committee_name": committee.name}
 
 
+def next_term_start(committee: Committee, today: date) -> date:
+    """A renewed term starts the day after the current one ends (its extended end, after P2b); a renewal
+    approved once that day has passed starts on the approval day: a term is never backdated."""
+    if committee.term_end is None:
+        return today
+    return max(committee.term_end + timedelta(days=1), today)
+
+
 def _new_term_end(ctx: ServiceContext) -> date:
-    return registry.term_dates(profile_of(ctx), registry.today())[1]
+    """The end of the term the recruited members would serve: the next term when renewing, else one from today."""
+    start = registry.today()
+    if ctx.instance.process_key == "committee_renewal" and ctx.instance.committee:
+        committee = registry.get(ctx.session, ctx.instance.committee)
+        if committee is not None:
+            start = next_term_start(committee, start)
+    return registry.term_dates(profile_of(ctx), start)[1]
 
 
 @service("member_eligibility")
@@ -191,7 +206,8 @@ def _term_view(committee: Committee) -> dict:
 
 @service("committee_establish")
 def committee_establish(ctx: ServiceContext, data: dict) -> dict:
-    """批准成立: the code, the first term, the appointed members; the committee becomes active."""
+    """批准成立: the code, the first term (from the approval day), the appointed members; the committee becomes
+    active."""
     committee = committee_of(ctx)
     if committee.status != "preparing":
         raise Conflict(f"Committee {committee.code} is {committee.status}, not preparing.")
@@ -210,13 +226,15 @@ def committee_establish(ctx: ServiceContext, data: dict) -> dict:
 
 @service("committee_renew")
 def committee_renew(ctx: ServiceContext, data: dict) -> dict:
-    """批准换届: a new term from today with the newly appointed members (BR13 is lifted)."""
+    """批准换届: the next term, from the day after the current one ends, with the newly appointed members (BR13 is
+    lifted)."""
     committee = committee_of(ctx)
     if committee.status not in registry.WORKING:
         raise Conflict(f"Committee {committee.code} is {committee.status}; only a working committee is renewed.")
     entries = _members_from(data)
     committee.term_number += 1
-    committee.term_start, committee.term_end = registry.term_dates(profile_of(ctx), registry.today())
+    start = next_term_start(committee, registry.today())
+    committee.term_start, committee.term_end = registry.term_dates(profile_of(ctx), start)
     committee.approval_document = data.get("approval_document") or committee.approval_document
     committee.updated_at = clock.now()
     registry.replace_members(ctx.session, committee, entries, committee.term_number)

@@ -6,6 +6,10 @@ constraint on the number is the last guard: two approvals never get one number, 
 A series is what the published number shows: JJG (verification regulations and verification system
 tables, which share the JJG series), JJF (calibration specifications and type-evaluation outlines),
 with the province's mark for local specifications.
+
+Where a series starts is the rule profile's (``spec_number_first``: JJF 1001 nationally, as the printed JJF
+series begins; 1 for JJG and local series), and ``spec_number_yearly`` says whether it starts again each year
+(the issue's "per type and year") or runs on across years, as the published national series do.
 """
 from __future__ import annotations
 
@@ -42,8 +46,8 @@ def series(spec_type: str, level: str | None, jurisdiction: str | None) -> str:
     return f"{base}({mark})" if mark else base
 
 
-def next_value(session: Session, kind: str, series_name: str, year: int) -> int:
-    """The next value of a counter, holding its row lock until the transaction ends."""
+def next_value(session: Session, kind: str, series_name: str, year: int, first: int = 1) -> int:
+    """The next value of a counter, never below ``first``, holding its row lock until the transaction ends."""
     query = select(SpecCounter).where(SpecCounter.kind == kind, SpecCounter.series == series_name,
                                       SpecCounter.year == year).with_for_update()
     row = session.scalar(query)
@@ -54,7 +58,7 @@ def next_value(session: Session, kind: str, series_name: str, year: int) -> int:
                 session.add(row)
         except IntegrityError:  # another transaction created it first: wait for its lock
             row = session.scalar(query.execution_options(populate_existing=True))
-    row.last += 1
+    row.last = max(row.last + 1, first)
     session.flush()
     return row.last
 
@@ -69,9 +73,16 @@ def project_id(session: Session, spec_type: str, level: str | None, jurisdiction
 
 
 def number(session: Session, spec_type: str, level: str | None, jurisdiction: str | None, year: int,
-           digits: int) -> str:
-    """The next specification number of the series in ``year``."""
+           digits: int, first: int = 1, yearly: bool = True) -> str:
+    """The next specification number of the series, published in ``year``: counted from ``first`` within the
+    year (``yearly``) or across all years (counter year 0)."""
     name = series(spec_type, level, jurisdiction)
-    value = next_value(session, "number", name, year)
+    value = next_value(session, "number", name, year if yearly else 0, first)
     separator = "" if "(" in name else " "
     return f"{name}{separator}{value:0{digits}d}{DASH}{year}"
+
+
+def first_number(rule: object, spec_type: str) -> int:
+    """``spec_number_first`` of a profile ({"JJF": 1001, "JJG": 1}) for the type's series; 1 if not given."""
+    value = rule.get(SERIES_OF_TYPE[spec_type]) if isinstance(rule, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1

@@ -86,6 +86,11 @@ class Walker:
         clock.advance(timedelta(**delta))
         run_worker(self.engine)
 
+    def apply(self, clock, proposer, instance_id: str, data: dict) -> None:
+        """Submit the 筹建申请 and let its public notice (30 days national) run out, so the authority reviews."""
+        self.do(proposer, instance_id, "task_apply", data)
+        self.advance(clock, days=30, seconds=1)
+
 
 def establish(walker: Walker, clock, proposer, authority, code: str = "MTC40", name: str | None = None,
               people: list[dict] | None = None) -> str:
@@ -94,7 +99,7 @@ def establish(walker: Walker, clock, proposer, authority, code: str = "MTC40", n
                                                 "scope": {"committee": code, "level": "national"}})
     assert started.status_code == 201, started.get_json()
     iid = started.get_json()["id"]
-    walker.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": name or f"{code} 计量技术委员会"})
+    walker.apply(clock, proposer, iid, {**APPLICATION, "committee_name": name or f"{code} 计量技术委员会"})
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     people = people or candidates()
     walker.do(proposer, iid, "task_recruit", {"call_summary": "公开征集", "candidates": people})

@@ -48,10 +48,24 @@ def failed_checks(caller, iid):
     return sorted({c["check"] for c in data(caller, iid)["composition_report"]["checks"] if not c["passed"]})
 
 
-def test_main_path_establishes_an_active_committee(walker, people, clock, public):
+def test_main_path_establishes_an_active_committee(walker, people, clock, public, app):
     proposer, authority = people
     iid = start(proposer)
     walker.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": "全国长度计量技术委员会"})
+    [plan] = public("/notices", query_string={"ref": "MTC40"}).get_json()["items"]  # P1.2: the plan is public
+    assert (plan["kind"], plan["status"]) == ("establishment", "open")
+    assert plan["subject"] == "全国长度计量技术委员会筹建方案公示"
+    objection = app.test_client().post(f"/api/v1/notices/{plan['id']}/comments", json={
+        "author": "李四", "unit": "某计量院", "kind": "objection", "text": "与 MTC12 的长度业务有交叉"})
+    assert objection.status_code == 201, objection.get_json()
+    walker.advance(clock, days=29)
+    assert walker.open_elements(authority, iid) == []  # the plan's window is still open
+    walker.advance(clock, days=1, seconds=1)
+    assert walker.open_elements(authority, iid) == ["task_review_application"]
+    seen = data(authority, iid)  # BR12: the objection reaches the deciding authority
+    assert seen["plan_notice_objection_count"] == 1
+    assert seen["plan_notice_comments"][0]["text"] == "与 MTC12 的长度业务有交叉"
+    assert public(f"/notices/{plan['id']}").get_json()["status"] == "closed"
     assert public("/committees/MTC40").status_code == 404  # an application is not yet a committee
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     preparing = public("/committees/MTC40").get_json()
@@ -65,22 +79,25 @@ def test_main_path_establishes_an_active_committee(walker, people, clock, public
     walker.do(proposer, iid, "task_plan", {**PLAN, "composition": composition(pool)})
     assert data(proposer, iid)["composition_report"]["passed"] is True
     walker.do(authority, iid, "task_review", {"composition_decision": "approve"})
-    [notice] = public("/notices", query_string={"ref": "MTC40"}).get_json()["items"]
-    assert (notice["kind"], notice["status"]) == ("composition", "open")
+    [notice] = public("/notices", query_string={"ref": "MTC40", "kind": "composition"}).get_json()["items"]
+    assert notice["status"] == "open" and notice["id"] != plan["id"]
     assert notice["subject"] == "全国长度计量技术委员会组建方案公示"
     walker.advance(clock, days=29)
     assert walker.open_elements(authority, iid) == []  # the window is still open
     walker.advance(clock, days=1, seconds=1)
     assert walker.open_elements(authority, iid) == ["task_approve"]
     assert public(f"/notices/{notice['id']}").get_json()["status"] == "closed"
+    after = data(authority, iid)  # the call activity's notice never mixes with the plan's
+    assert after["notice_id"] == notice["id"] and after["notice_objection_count"] == 0
+    assert after["plan_notice_id"] == plan["id"] and after["plan_notice_objection_count"] == 1
     walker.do(authority, iid, "task_approve", {"establishment_decision": "approve",
                                                "approval_document": "市监计量函〔2026〕40号"})
 
     instance = authority.get(f"/instances/{iid}").get_json()
-    assert instance["state"] == "completed" and instance["data"]["term_end"] == "2031-03-31"
+    assert instance["state"] == "completed" and instance["data"]["term_end"] == "2031-04-30"
     committee = public("/committees/MTC40").get_json()
     assert committee["status"] == "active" and committee["name"] == "全国长度计量技术委员会"
-    assert committee["term"] == {"number": 1, "start": "2026-04-01", "end": "2031-03-31", "expired": False}
+    assert committee["term"] == {"number": 1, "start": "2026-05-01", "end": "2031-04-30", "expired": False}
     assert committee["approval_document"] == "市监计量函〔2026〕40号" and committee["member_count"] == 25
     roles = sorted(m["role"] for m in committee["members"])
     assert roles.count("chair") == 1 and roles.count("vice_chair") == 2 and roles.count("secretary_general") == 1
@@ -95,37 +112,40 @@ def test_main_path_establishes_an_active_committee(walker, people, clock, public
             "committee_status_changed"} <= set(types)
 
 
-def test_application_returned_then_rejected(walker, people, public):
+def test_application_returned_then_rejected(walker, clock, people, public):
     proposer, authority = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "return"}, status=422)
     walker.do(authority, iid, "task_review_application", {"application_decision": "return",
                                                           "application_comment": "补充与现有委员会的交叉分析"})
     assert walker.open_elements(proposer, iid) == ["task_apply"]
-    walker.do(proposer, iid, "task_apply", {**APPLICATION, "overlap_analysis": "与 MTC12 的分工已协调"})
+    walker.apply(clock, proposer, iid, {**APPLICATION, "overlap_analysis": "与 MTC12 的分工已协调"})
     walker.do(authority, iid, "task_review_application", {"application_decision": "reject",
                                                           "application_comment": "领域已有委员会归口"})
     instance = authority.get(f"/instances/{iid}").get_json()
     assert instance["state"] == "completed" and instance["data"]["overlap_analysis"] == "与 MTC12 的分工已协调"
     assert public("/committees/MTC40").status_code == 404
+    noticed = public("/notices", query_string={"ref": "MTC40", "kind": "establishment"}).get_json()["items"]
+    assert [n["status"] for n in noticed] == ["closed", "closed"]  # the revised plan was noticed again
 
 
-def test_only_the_authority_of_the_level_reviews(walker, people, login):
+def test_only_the_authority_of_the_level_reviews(walker, clock, people, login):
     proposer, _ = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     provincial = login("js", "authority:level/provincial/江苏")
     task = walker.task(login("auditor1", "auditor"), iid, "task_review_application")
     refused = provincial.post(f"/tasks/{task['id']}/claim")
     assert refused.status_code in (403, 404)
+    walker.fresh(proposer)  # the plan's 30-day notice outlived the token
     assert proposer.post(f"/tasks/{task['id']}/claim").get_json()["rule"] == "lane-role"
 
 
-def test_eligibility_br6_refuses_and_allows(walker, people):
+def test_eligibility_br6_refuses_and_allows(walker, clock, people):
     proposer, authority = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     pool = candidates()
     pool[5] = candidate(5, experience_years=3)
@@ -152,14 +172,14 @@ def test_eligibility_br6_refuses_and_allows(walker, people):
     assert walker.open_elements(authority, iid) == ["task_review"]  # non-voting places need no BR6
 
 
-def test_composition_br5_refuses_each_rule_and_allows(walker, people, engine):
+def test_composition_br5_refuses_each_rule_and_allows(walker, clock, people, engine):
     proposer, authority = people
     busy = {"name": "委员05", "unit": "单位5", "username": "zhang5"}
     for code in ("MTC01", "MTC02", "MTC03"):
         seed_committee(engine, code, members=[busy])
     seed_committee(engine, "MTC04", status="revoked", members=[busy])  # a revoked committee does not count
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     pool = candidates(30) + [candidate(j, name=f"企业委员{j}", unit=f"企业{j}", stakeholder_category="enterprise")
                              for j in range(30, 43)]
@@ -207,10 +227,10 @@ def test_composition_br5_refuses_each_rule_and_allows(walker, people, engine):
     assert walker.open_elements(authority, iid) == ["task_review"]
 
 
-def test_emerging_field_needs_an_enterprise_share(walker, people):
+def test_emerging_field_needs_an_enterprise_share(walker, clock, people):
     proposer, authority = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", {**APPLICATION, "emerging_field": True})
+    walker.apply(clock, proposer, iid, {**APPLICATION, "emerging_field": True})
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     pool = candidates(25) + [candidate(j, name=f"企业委员{j}", unit=f"企业{j}", stakeholder_category="enterprise")
                              for j in range(30, 34)]
@@ -227,7 +247,7 @@ def test_emerging_field_needs_an_enterprise_share(walker, people):
 def test_review_return_and_public_objections_send_the_plan_back(walker, people, clock, app, public):
     proposer, authority = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     pool = candidates(27)
     walker.do(proposer, iid, "task_recruit", {"call_summary": "公开征集", "candidates": pool})
@@ -261,7 +281,7 @@ def test_review_return_and_public_objections_send_the_plan_back(walker, people, 
     walker.advance(clock, days=30, seconds=1)
     assert walker.open_elements(authority, iid) == ["task_approve"]  # a comment is not an objection
     assert data(authority, iid)["notice_comment_count"] == 1
-    notices = public("/notices", query_string={"ref": "MTC40"}).get_json()
+    notices = public("/notices", query_string={"ref": "MTC40", "kind": "composition"}).get_json()
     assert sorted((n["objection_count"], n["status"]) for n in notices["items"]) == [(0, "closed"), (1, "closed")]
 
 
@@ -286,7 +306,7 @@ def test_establishment_returned_then_refused(walker, people, clock, public):
 
 def establish_until_approval(walker, clock, proposer, authority):
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     pool = candidates()
     walker.do(proposer, iid, "task_recruit", {"call_summary": "公开征集", "candidates": pool})
@@ -299,7 +319,7 @@ def establish_until_approval(walker, clock, proposer, authority):
 def test_preparation_period_runs_out(walker, people, clock):
     proposer, authority = people
     iid = start(proposer)
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     walker.advance(clock, days=364)
     walker.fresh(authority)
@@ -311,11 +331,11 @@ def test_preparation_period_runs_out(walker, people, clock):
     assert walker.open_elements(proposer, iid) == ["task_recruit"]  # the work goes on
 
 
-def test_code_in_use_is_refused(walker, engine, login, public):
+def test_code_in_use_is_refused(walker, clock, engine, login, public):
     seed_committee(engine, "MTC41", name="全国温度计量技术委员会")
     proposer, authority = login("prop41", "secretariat:committee/MTC41"), login("samr", AUTHORITY)
     iid = start(proposer, "MTC41")
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     refused = walker.do(authority, iid, "task_review_application", {"application_decision": "approve"}, status=409)
     assert "MTC41" in refused.get_json()["detail"] and "全国温度计量技术委员会" in refused.get_json()["detail"]
     walker.do(authority, iid, "task_review_application", {"application_decision": "reject",
@@ -323,15 +343,44 @@ def test_code_in_use_is_refused(walker, engine, login, public):
     assert public("/committees/MTC41").get_json()["status"] == "active"
 
 
-def test_subcommittee_names_its_committee(walker, engine, login, public):
+def test_subcommittee_names_its_committee(walker, clock, engine, login, public):
     seed_committee(engine, "MTC40")
     proposer, authority = login("prop40sc", "secretariat:committee/MTC40/SC1"), login("samr", AUTHORITY)
     iid = start(proposer, "MTC40/SC1")
-    walker.do(proposer, iid, "task_apply", APPLICATION)
+    walker.apply(clock, proposer, iid, APPLICATION)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"}, status=422)
     walker.do(authority, iid, "task_review_application", {"application_decision": "return",
                                                           "application_comment": "请注明所属技术委员会"})
-    walker.do(proposer, iid, "task_apply", {**APPLICATION, "parent_code": "MTC40"})
+    walker.apply(clock, proposer, iid, {**APPLICATION, "parent_code": "MTC40"})
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     assert public("/committees/MTC40/SC1").get_json()["parent_code"] == "MTC40"
     assert public("/committees/MTC40").get_json()["subcommittees"] == ["MTC40/SC1"]
+
+
+def test_provincial_plan_is_noticed_for_working_days(walker, clock, login, public):
+    """The provincial profile counts the plan's window in working days (15), so it outlasts 15 calendar days;
+    the provincial authority of the jurisdiction decides after it."""
+    from datetime import datetime
+
+    proposer = login("js31", "secretariat:committee/MTC31")
+    authority = login("js", "authority:level/provincial/江苏")
+    started = proposer.post("/instances", json={"process_key": "committee_establishment", "scope": {
+        "committee": "MTC31", "level": "provincial", "jurisdiction": "江苏"}})
+    assert started.status_code == 201, started.get_json()
+    iid = started.get_json()["id"]
+    walker.do(proposer, iid, "task_apply", {**APPLICATION, "approval_level": "provincial", "jurisdiction": "江苏",
+                                            "committee_name": "江苏省长度计量技术委员会"})
+    [plan] = public("/notices", query_string={"ref": "MTC31"}).get_json()["items"]
+    assert (plan["kind"], plan["level"], plan["jurisdiction"]) == ("establishment", "provincial", "江苏")
+    assert plan["window"] == "establishment_notice_window"
+    span = datetime.fromisoformat(plan["closes_at"]) - datetime.fromisoformat(plan["opens_at"])
+    assert span.days >= 20  # 15 working days: three weeks at least
+    walker.advance(clock, days=15, seconds=1)
+    assert walker.open_elements(authority, iid) == []  # 15 calendar days are not 15 working days
+    clock.set(datetime.fromisoformat(plan["closes_at"]))
+    walker.advance(clock, seconds=1)
+    assert walker.open_elements(authority, iid) == ["task_review_application"]
+    walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
+    preparing = public("/committees/MTC31").get_json()
+    assert (preparing["status"], preparing["level"], preparing["authority"]) == ("preparing", "provincial",
+                                                                                 "江苏市场监督管理局")

@@ -1,10 +1,12 @@
 """P2 renewal with P3b end-of-term report over HTTP: the schedule from the registry starts it renewal_lead before
 the term ends; the report's reminder, overdue and return paths; the term ending mid-renewal (BR13); the
-renewal returned; a committee that does not work is not renewed; the registry after each story."""
+renewal returned; a committee that does not work is not renewed; the next term follows the old (or extended) one
+without a gap; the registry after each story."""
 from datetime import date
 
 import pytest
 
+from engine.config import ROOT
 from engine.lifecycle import committee_registry
 from tests.scenarios.committee_support import AUTHORITY, PLAN, Walker, candidate, candidates, composition, deploy
 from tests.scenarios.committee_support import seed_committee as seed
@@ -86,7 +88,8 @@ def test_scheduled_renewal_main_path(walker, engine, mtc50, people, clock, app):
                                                        "approval_document": "市监计量函〔2026〕50号"})
     assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
     public = app.test_client().get("/api/v1/committees/MTC50").get_json()
-    assert public["term"] == {"number": 2, "start": "2026-06-15", "end": "2031-06-14", "expired": False}
+    # approved on 15 June; the new term starts the day after the old one ends (30 June), not on approval
+    assert public["term"] == {"number": 2, "start": "2026-07-01", "end": "2031-06-30", "expired": False}
     assert {m["name"] for m in public["members"] if m["role"] == "chair"} == {"新委员00"}
     assert len(public["members"]) == 25 and all(m["term_number"] == 2 for m in public["members"])
     assert [(r["kind"], r["period"], r["accepted_at"] is not None) for r in public["reports"]] == [
@@ -131,6 +134,7 @@ def test_term_report_overdue_and_term_end_mid_renewal(walker, engine, mtc50, peo
                                                        "approval_document": "市监计量函〔2026〕51号"})
     state = committee(engine)
     assert state.term_expired is False and state.review_refusal() is None and state.term_end == date(2031, 8, 29)
+    assert state.term_start == date(2026, 8, 30)  # approved after the old term ended: from approval, never backdated
     names = {m["name"] for m in app.test_client().get("/api/v1/committees/MTC50").get_json()["members"]}
     assert "再征委员00" in names and "新委员00" not in names
 
@@ -143,3 +147,27 @@ def test_a_committee_that_does_not_work_is_not_renewed(walker, engine, login):
     assert started["state"] == "completed" and started["tasks"] == []
     assert started["data"]["renewal_allowed"] is False
     assert committee(engine, "MTC51") == "suspended"
+
+
+def test_after_an_extension_the_next_term_starts_the_day_after_the_extended_end(walker, engine, mtc50, people,
+                                                                                clock, app):
+    engine.deploy_files([ROOT / "processes" / "p2b_term_extension.bpmn"])
+    sec, authority = people
+    started = sec.post("/instances", json={"process_key": "committee_term_extension",
+                                           "scope": {"committee": "MTC50", "level": "national"}})
+    assert started.status_code == 201, started.get_json()
+    extension = started.get_json()["id"]
+    walker.do(sec, extension, "task_request_extension", {"extension_until": "2026-12-31",
+                                                         "extension_reason": "换届筹备未完成"})
+    walker.do(authority, extension, "task_decide_extension", {"extension_decision": "approve",
+                                                              "approval_document": "市监计量函〔2026〕88号"})
+    started = sec.post("/instances", json={"process_key": "committee_renewal",
+                                           "scope": {"committee": "MTC50", "level": "national"}})
+    renewal = started.get_json()["id"]
+    walker.do(sec, renewal, "task_write_term_report", TERM_REPORT)
+    walker.do(authority, renewal, "task_review_term_report", {"term_report_decision": "accept"})
+    compose(walker, clock, sec, authority, renewal)
+    walker.do(authority, renewal, "task_approve_renewal", {"renewal_decision": "approve",
+                                                           "approval_document": "市监计量函〔2026〕90号"})
+    public = app.test_client().get("/api/v1/committees/MTC50").get_json()
+    assert public["term"] == {"number": 2, "start": "2027-01-01", "end": "2031-12-31", "expired": False}

@@ -29,7 +29,7 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
 
     committees = {c["code"]: c for c in listing(public, "/committees")}
     assert {code: c["status"] for code, c in committees.items()} == {
-        "MTC01": "active", "MTC02": "rectification", "MTC03": "revoked", "MTC04": "preparing"}
+        "MTC01": "active", "MTC02": "rectification", "MTC03": "revoked", "MTC04": "preparing", "MTC31": "active"}
     mtc01 = client.get("/api/v1/committees/MTC01").get_json()
     assert len(mtc01["members"]) == 25 and mtc01["term"]["number"] == 1
     roles = sorted(m["role"] for m in mtc01["members"])
@@ -46,6 +46,13 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert [a["grade"] for a in mtc02["assessments"]] == ["不合格"] and mtc02["assessment_flag"] is None
     revoked = client.get("/api/v1/committees/MTC03").get_json()
     assert revoked["members"] == [] and revoked["successor_code"] == "MTC01"
+    provincial = client.get("/api/v1/committees/MTC31").get_json()  # established under the provincial profile
+    assert (provincial["level"], provincial["jurisdiction"], provincial["authority"]) == (
+        "provincial", "江苏", "江苏省市场监督管理局")
+    assert len(provincial["members"]) == 25 and provincial["annual_report_misses"] == 0
+    plans = listing(public, "/notices", ref="MTC31")
+    assert sorted((n["kind"], n["level"], n["status"]) for n in plans) == [
+        ("composition", "provincial", "closed"), ("establishment", "provincial", "closed")]
 
     auditor = login("auditor1", "auditor")  # proposals are not public yet: the auditor sees everything
     specs = listing(auditor.get, "/specifications")
@@ -60,9 +67,27 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert by_title["声级计检定规程"]["committee"] == "MTC01"  # reassigned when MTC03 was revoked
     assert all(s["number"] for s in specs if s["stage"] in ("published", "rereview", "superseded", "abolished"))
 
+    local = {s["stage"]: s for s in specs if s["committee"] == "MTC31"}
+    assert sorted(local) == ["comment", "drafting", "review"]
+    assert all(s["level"] == "provincial" for s in local.values())
+    assert local["comment"]["id"].startswith("JJG-苏-") and local["drafting"]["id"].startswith("JJF-苏-")
+    vote = auditor.get(f"/instances/{local['review']['instance_id']}").get_json()["data"]
+    assert vote["review_outcome"] == "open" and vote["voting_member_count"] == 8  # ≥ 7: the local review group
+
     notices = listing(public, "/notices", status="open")
-    assert sorted(n["kind"] for n in notices) == ["comment_draft", "composition", "project"]
+    assert sorted(n["kind"] for n in notices) == ["comment_draft", "comment_draft", "composition", "establishment",
+                                                  "project"]
+    [plan] = [n for n in notices if n["kind"] == "establishment"]  # MTC05 applied: its plan is public (BR12)
+    assert plan["ref"] == "MTC05" and "MTC05" not in committees  # not in the registry before the authority approves
+    [local_comment] = [n for n in notices if n["level"] == "provincial"]
+    assert local_comment["specification"] == local["comment"]["id"] and local_comment["window"] == "comment_window"
     assert all(n["comment_count"] + n["objection_count"] >= 2 for n in notices)
+
+    for name in ("samr", "js_amr", "mtc31_sec"):  # one shared argon2 hash of the demo password: each one logs in
+        token = client.post("/api/v1/auth/token", json={"username": name, "password": "mtcflow-demo"})
+        assert token.status_code == 200 and token.get_json()["access_token"], name
+    refused = client.post("/api/v1/auth/token", json={"username": "js_amr", "password": "wrong-password"})
+    assert refused.status_code == 401
 
     again = run()
     assert again.exit_code == 0 and "already" in again.output

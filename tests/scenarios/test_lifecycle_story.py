@@ -46,6 +46,9 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert started.status_code == 201, started.get_json()
     p1 = started.get_json()["id"]
     walker.do(sec, p1, "task_apply", {**cs.APPLICATION, "committee_name": "全国质量密度计量技术委员会"})
+    [plan] = w.client.get("/api/v1/notices", query_string={"ref": CODE}).get_json()["items"]
+    assert (plan["kind"], plan["status"]) == ("establishment", "open")  # P1.2: the plan is public (BR12)
+    w.advance(days=30, seconds=1)  # establishment_notice_window, no objection
     walker.do(authority, p1, "task_review_application", {"application_decision": "approve"})
     assert committee(w)["status"] == "preparing"
     compose(w, walker, p1, "委员")
@@ -53,7 +56,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
                                                        "approval_document": "市监计量函〔2026〕12号"})
     established = committee(w)
     assert established["status"] == "active" and established["name"] == "全国质量密度计量技术委员会"
-    assert established["term"] == {"number": 1, "start": "2026-04-01", "end": "2031-03-31", "expired": False}
+    assert established["term"] == {"number": 1, "start": "2026-05-01", "end": "2031-04-30", "expired": False}
     assert len(established["members"]) == 25 and established["accepts_projects"] is True
     assert {m["name"] for m in established["members"] if m["role"] == "chair"} == {"委员00"}
 
@@ -69,7 +72,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert w.spec(spec_id)["stage"] == "approval"
     p10_approve(w, iid, publication_date="2026-08-01")
     first = w.spec(spec_id)
-    assert (first["stage"], first["number"], first["effective_date"]) == ("published", "JJF 0001—2026", "2026-11-01")
+    assert (first["stage"], first["number"], first["effective_date"]) == ("published", "JJF 1001—2026", "2026-11-01")
 
     for key, duration in (("effect_evaluation", "effect_evaluation_after"), ("periodic_rereview", "rereview_interval")):
         created = w.as_("authority").post("/schedules", json={
@@ -96,7 +99,8 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     w.do("authority", renewal, "task_approve_renewal", {"renewal_decision": "approve",
                                                         "approval_document": "市监计量函〔2031〕12号"})
     renewed = committee(w)
-    assert renewed["term"] == {"number": 2, "start": "2031-02-01", "end": "2036-01-31", "expired": False}
+    # approved in February; the second term follows the first without a gap or an overlap
+    assert renewed["term"] == {"number": 2, "start": "2031-05-01", "end": "2036-04-30", "expired": False}
     assert {m["name"] for m in renewed["members"] if m["role"] == "chair"} == {"新委员00"}
     assert [(r["kind"], r["period"]) for r in renewed["reports"]] == [("term", "term-1")]
 
@@ -108,7 +112,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     w.do("sec", rereview, "p12_task_proposal", {"rereview_proposal": "revise", "rereview_reasons": "技术进步"})
     w.do("chair", rereview, "p12_task_conclude", {"rereview_recommendation": "revise", "rereview_opinion": "修订"})
     revision_id = w.instance(rereview)["scope"]["specification"]
-    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 0001—2026",
+    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 1001—2026",
                              "title": "电子天平校准规范（修订）"})
     p7_submit(w, rereview)
     p8_through(w, rereview, comments=1)
@@ -117,14 +121,14 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert w.instance(rereview)["state"] == "completed"
 
     old, new = w.spec(spec_id), w.spec(revision_id)
-    assert (new["stage"], new["number"], new["replaces"]) == ("published", "JJF 0001—2032", spec_id)
+    assert (new["stage"], new["number"], new["replaces"]) == ("published", "JJF 1001—2032", spec_id)
     assert (old["stage"], old["superseded_by"], old["rereview_outcome"]) == ("superseded", revision_id, "revise")
     assert [c["action"] for c in old["changes"]][:4] == ["proposed", "committee_evaluated", "project_notice",
                                                          "included_in_plan"]
     assert committee(w)["status"] == "active"
     listed = w.client.get("/api/v1/specifications", query_string={"committee": CODE}).get_json()["items"]
-    assert sorted((s["number"], s["stage"]) for s in listed) == [("JJF 0001—2026", "superseded"),
-                                                                 ("JJF 0001—2032", "published")]
+    assert sorted((s["number"], s["stage"]) for s in listed) == [("JJF 1001—2026", "superseded"),
+                                                                 ("JJF 1001—2032", "published")]
     assert date.fromisoformat(new["effective_date"]) > date.fromisoformat(old["effective_date"])
 
 

@@ -39,12 +39,12 @@ def test_main_path_numbers_and_publishes(w):
     instance = w.instance(iid)
     assert instance["state"] == "completed" and instance["data"]["approval_outcome"] == "approved"
     spec = w.spec("JJF-2026-101")
-    assert spec["stage"] == "published" and spec["number"] == "JJF 0001—2026"
+    assert spec["stage"] == "published" and spec["number"] == "JJF 1001—2026"
     assert spec["publication_date"] == "2026-05-20" and spec["effective_date"] == "2026-08-20"  # effective_after
     assert spec["documents"]["approval"]["报批稿"][0]["filename"] == "submission.txt"
     assert [c["action"] for c in spec["changes"]] == ["approval_started", "approval_package_submitted",
                                                       "submitted_for_approval", "approved"]
-    public = w.client.get("/api/v1/specifications", query_string={"number": "JJF 0001—2026"}).get_json()
+    public = w.client.get("/api/v1/specifications", query_string={"number": "JJF 1001—2026"}).get_json()
     assert public["total"] == 1 and public["items"][0]["in_force"] is False  # published, not yet effective
     w.clock.set(w.clock.now().replace(year=2026, month=8, day=21))
     assert w.client.get("/api/v1/specifications", query_string={"in_force": "true"}).get_json()["total"] == 1
@@ -58,9 +58,10 @@ def test_numbers_run_per_series_and_year(w):
                                ("JJG-2026-103", "2026-06-01"), ("JJF-2026-104", "2027-01-05")):
         p10_approve(w, start(w, spec_id), publication_date=published)
     numbers = {s: w.spec(s)["number"] for s in ("JJF-2026-101", "JJG-2026-102", "JJG-2026-103", "JJF-2026-104")}
-    assert numbers == {"JJF-2026-101": "JJF 0001—2026", "JJG-2026-102": "JJG 0001—2026",
+    assert numbers == {"JJF-2026-101": "JJF 1001—2026", "JJG-2026-102": "JJG 0001—2026",
                        "JJG-2026-103": "JJG 0002—2026",  # a verification system table is in the JJG series
-                       "JJF-2026-104": "JJF 0001—2027"}  # a new year starts again
+                       "JJF-2026-104": "JJF 1001—2027"}  # a new year starts again
+    # the national profile's spec_number_first: the JJF series starts at 1001, JJG at 1
 
 
 def test_return_then_reject(w):
@@ -108,9 +109,9 @@ def test_a_revision_supersedes_the_old_specification(w, engine):
     seed(w, "JJF-2026-105", kind="revision", replaces="JJF-2011-007")
     p10_approve(w, start(w, "JJF-2026-105"), publication_date="2026-06-01")
     old, new = w.spec("JJF-2011-007"), w.spec("JJF-2026-105")
-    assert new["number"] == "JJF 0001—2026" and new["replaces"] == "JJF-2011-007"
+    assert new["number"] == "JJF 1001—2026" and new["replaces"] == "JJF-2011-007"
     assert old["stage"] == "superseded" and old["superseded_by"] == "JJF-2026-105"
-    assert old["changes"][-1]["action"] == "superseded" and old["changes"][-1]["data"]["number"] == "JJF 0001—2026"
+    assert old["changes"][-1]["action"] == "superseded" and old["changes"][-1]["data"]["number"] == "JJF 1001—2026"
 
 
 def test_effective_date_not_before_publication(w):
@@ -123,7 +124,7 @@ def test_effective_date_not_before_publication(w):
     assert refused.get_json()["errors"][0]["field"] == "effective_date"
     assert w.spec("JJF-2026-101")["number"] is None  # refused as a whole: no number was used up
     w.do("authority", iid, "p10_task_decide", {"approval_decision": "approve", "publication_date": "2026-06-01"})
-    assert w.spec("JJF-2026-101")["number"] == "JJF 0001—2026"
+    assert w.spec("JJF-2026-101")["number"] == "JJF 1001—2026"
 
 
 def test_provincial_numbers_carry_the_province_mark(w, engine):
@@ -136,7 +137,7 @@ def test_provincial_numbers_carry_the_province_mark(w, engine):
 
 
 def test_concurrent_approvals_never_share_a_number(w, app):
-    """Eight authorities' decisions at once over HTTP: eight distinct numbers, 1 to 8."""
+    """Eight authorities' decisions at once over HTTP: eight distinct numbers, 1001 to 1008."""
     ids = [seed(w, f"JJF-2026-3{i:02d}") for i in range(8)]
     iids = []
     for spec_id in ids:
@@ -166,7 +167,7 @@ def test_concurrent_approvals_never_share_a_number(w, app):
         thread.join()
     assert results == [200] * len(tasks)
     numbers = sorted(w.spec(spec_id)["number"] for spec_id in ids)
-    assert numbers == [f"JJF {i:04d}—2026" for i in range(1, 9)]
+    assert numbers == [f"JJF {i:04d}—2026" for i in range(1001, 1009)]
 
 
 def test_the_counter_under_concurrent_transactions(engine):

@@ -41,7 +41,7 @@ def test_from_proposal_to_a_revised_specification(w, app):
     p10_approve(w, iid, publication_date="2026-07-01")
     assert w.instance(iid)["state"] == "completed"
     first = w.spec(spec_id)
-    assert first["stage"] == "published" and first["number"] == "JJF 0001—2026"
+    assert first["stage"] == "published" and first["number"] == "JJF 1001—2026"
     assert first["effective_date"] == "2026-10-01" and first["review"]["passed"]
     assert stages(w, spec_id)[:4] == ["proposed", "committee_evaluated", "project_notice", "included_in_plan"]
     assert stages(w, spec_id)[-1] == "approved"
@@ -74,7 +74,7 @@ def test_from_proposal_to_a_revised_specification(w, app):
     revision_id = w.instance(rereview)["scope"]["specification"]
     assert revision_id == "JJF-2031-001" and revision_id != spec_id
     assert w.spec(spec_id)["stage"] == "published"  # still in force while it is revised
-    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 0001—2026",
+    p6_include(w, rereview, {**PROPOSAL, "project_kind": "revision", "replaces": "JJF 1001—2026",
                              "title": "电子天平校准规范（修订）"})
     p7_submit(w, rereview)
     p8_through(w, rereview, comments=1)
@@ -84,7 +84,7 @@ def test_from_proposal_to_a_revised_specification(w, app):
 
     # the registry tells the whole story
     old, new = w.spec(spec_id), w.spec(revision_id)
-    assert new["stage"] == "published" and new["number"] == "JJF 0001—2032" and new["kind"] == "revision"
+    assert new["stage"] == "published" and new["number"] == "JJF 1001—2032" and new["kind"] == "revision"
     assert new["replaces"] == spec_id and new["title"] == "电子天平校准规范（修订）"
     assert old["stage"] == "superseded" and old["superseded_by"] == revision_id
     assert old["rereview_outcome"] == "revise" and old["last_rereview_on"] == "2031-10-01"
@@ -92,7 +92,7 @@ def test_from_proposal_to_a_revised_specification(w, app):
                                                           "superseded"]
     w.clock.set(datetime(2032, 9, 2, tzinfo=UTC))  # the revision is effective (effective_after: 3 months)
     public = w.client.get("/api/v1/specifications", query_string={"in_force": "true"}).get_json()
-    assert [s["number"] for s in public["items"]] == ["JJF 0001—2032"]
+    assert [s["number"] for s in public["items"]] == ["JJF 1001—2032"]
     everything = w.client.get("/api/v1/specifications", query_string={"q": "电子天平"}).get_json()
     assert sorted(s["stage"] for s in everything["items"]) == ["published", "superseded"]
 
