@@ -14,7 +14,7 @@ import io
 import pytest
 
 from tests.api import test_authorization_matrix as first
-from tests.api.roles_support import mismatches, outcome, table
+from tests.api.roles_support import log_in, mismatches, outcome, table
 from tests.api.test_authorization_matrix import IN, LANES, NOT_SCOPED, OUT
 from tests.api.test_authorization_matrix import IN_SCOPE as FIRST_IN_SCOPE
 
@@ -112,7 +112,41 @@ auditor               ok    404  ok     404   ok       404     404        404   
 process_admin         ok    404  ok     404   ok       404     404        404      404
 anonymous             ok    404  ok     404   ok       404     401        404      404
 """)
-TABLES = [FIRST_IN_SCOPE, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC]
+IN_SCOPE_SUPERVISION = table("""
+role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc
+authority             show    ok    show     hide   404    ok         ok      ok       ok
+chair                 role    role  role     hide   404    ok         ok      ok       ok
+vice_chair            role    role  role     hide   404    ok         ok      ok       ok
+secretary_general     role    role  show     hide   404    ok         ok      ok       ok
+secretariat           role    role  role     hide   404    ok         ok      ok       ok
+member                role    role  role     hide   404    ok         ok      ok       ok
+corresponding_member  role    role  role     hide   404    ok         ok      ok       ok
+drafter               role    role  role     show   ok     ok         ok      ok       ok
+chief_reviewer        role    role  role     hide   404    ok         ok      ok       ok
+observer              role    role  role     hide   404    ok         ok      ok       ok
+auditor               show    role  show     hide   404    ok         ok      ok       ok
+process_admin         show    ok    hide     hide   404    404        ok      ok       ok
+user_admin            role    role  role     hide   404    404        ok      ok       ok
+anonymous             401     401   401      401    401    401        ok      ok       ok
+""")
+OUT_OF_SCOPE_SUPERVISION = table("""
+role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc
+authority             hide    404   hide     hide   404    404        ok      ok       ok
+chair                 role    role  role     hide   404    404        ok      ok       ok
+vice_chair            role    role  role     hide   404    404        ok      ok       ok
+secretary_general     role    role  hide     hide   404    404        ok      ok       ok
+secretariat           role    role  role     hide   404    404        ok      ok       ok
+member                role    role  role     hide   404    404        ok      ok       ok
+corresponding_member  role    role  role     hide   404    404        ok      ok       ok
+drafter               role    role  role     hide   404    404        ok      ok       ok
+chief_reviewer        role    role  role     hide   404    404        ok      ok       ok
+observer              role    role  role     hide   404    404        ok      ok       ok
+auditor               show    role  show     hide   404    ok         ok      ok       ok
+process_admin         show    ok    hide     hide   404    404        ok      ok       ok
+user_admin            role    role  role     hide   404    404        ok      ok       ok
+anonymous             401     401   401      401    401    401        ok      ok       ok
+""")
+TABLES = [FIRST_IN_SCOPE, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):
@@ -200,4 +234,106 @@ def test_endpoints_without_scope_more(app, world):
     # logout ends the caller's session: run it last for each role
     order = sorted(expected, key=lambda key: key[1] == "logout")
     actual = {(role, column): run_unscoped(app, callers, role, column) for role, column in order}
+    assert not mismatches(expected, actual), "\n" + "\n".join(mismatches(expected, actual))
+
+
+def _deadline_instance(engine, scope: dict) -> tuple[str, dict[str, int], str]:
+    """A drafting-deadline instance of the scope: its id, its timers by element, its open drafting task."""
+    from sqlalchemy import select
+
+    from engine.actors import SYSTEM_ACTOR
+    from engine.models import Task, Timer
+
+    with engine.db.transaction() as session:
+        created = engine.runtime.start(session, SYSTEM_ACTOR, "timer_deadline", scope=scope)
+        timers = {t.element_id: t.id for t in session.scalars(select(Timer).where(Timer.instance_id == created.id))}
+        task = session.scalar(select(Task.id).where(Task.instance_id == created.id, Task.element_id == "draft"))
+        return created.id, timers, task
+
+
+def _notice(engine, instance_id: str, scope: dict, clock) -> tuple[int, int]:
+    """An open public notice of the instance, publishing one document: (notice id, document id)."""
+    from datetime import timedelta
+
+    from engine.lifecycle.notice_models import Notice, NoticeDocument
+
+    document_id = _system_document(engine, instance_id)
+    with engine.db.transaction() as session:
+        notice = Notice(kind="comment_draft", subject="征求意见", ref=scope["specification"], level=scope["level"],
+                        jurisdiction=scope["jurisdiction"], committee=scope["committee"],
+                        specification=scope["specification"], instance_id=instance_id, process_key="timer_deadline",
+                        window_key="P30D", status="open", opens_at=clock.now() - timedelta(days=1),
+                        closes_at=clock.now() + timedelta(days=30), created_by="matrix")
+        session.add(notice)
+        session.flush()
+        session.add(NoticeDocument(notice_id=notice.id, document_id=document_id))
+        return notice.id, document_id
+
+
+def _notification_of(engine, instance_id: str) -> int | None:
+    from sqlalchemy import select
+
+    from engine.timer_models import Notification
+
+    with engine.db.transaction() as session:
+        return session.scalar(select(Notification.id).where(Notification.instance_id == instance_id))
+
+
+@pytest.mark.parametrize("where", ["in_scope", "out_of_scope"])
+def test_supervision_and_notices(app, world, engine, clock, where):
+    """Timers, overdue work, notifications and a notice's comments of a drafting instance in / out of scope."""
+    from datetime import timedelta
+
+    from api import ratelimit
+    from engine import timer_service
+    from engine.actors import SYSTEM_ACTOR
+    from tests.conftest import BPMN
+
+    callers, _ = world
+    app.config[ratelimit.COMMENT_LIMIT_KEY] = "10000 per minute"
+    callers["process_admin"].deploy(BPMN / "timer_deadline.bpmn")
+    expected, scope = (IN_SCOPE_SUPERVISION, IN) if where == "in_scope" else (OUT_OF_SCOPE_SUPERVISION, OUT)
+    instance_id, timers, draft = _deadline_instance(engine, scope)
+    with engine.db.transaction() as session:  # the reminder goes to the specification's drafter
+        timer_service.fire_now(engine.runtime, session, SYSTEM_ACTOR, timers["remind"], "matrix")
+    notification = _notification_of(engine, instance_id) or 999999
+    clock.advance(timedelta(days=3 * 365))  # the drafting task is overdue; its timers are still waiting
+    notice_id, document_id = _notice(engine, instance_id, scope, clock)
+    client = app.test_client()
+    callers = {role: log_in(client, role) for role in callers}  # the sessions of three years ago expired
+    actual = {}
+    for role, column in expected:
+        caller = callers.get(role)
+
+        def call(method, path, caller=caller, **kwargs):
+            headers = {"Authorization": f"Bearer {caller.token}"} if caller else {}
+            return getattr(client, method)(f"{API}{path}", headers=headers, **kwargs)
+
+        def listed(path, query, wanted, call=call):
+            response = call("get", path, query_string={**query, "per_page": 200})
+            if response.status_code != 200:
+                return outcome(response)
+            return "show" if wanted in {item["id"] for item in response.get_json()["items"]} else "hide"
+
+        if column == "timers":
+            actual[(role, column)] = listed("/timers", {"instance_id": instance_id}, timers["overdue"])
+        elif column == "fire":
+            target = timers["overdue"] if expected[(role, column)] != "ok" else _deadline_instance(engine, scope)[1][
+                "remind"]
+            actual[(role, column)] = outcome(call("post", f"/timers/{target}/fire", json={"reason": "matrix"}))
+        elif column == "overdue":
+            actual[(role, column)] = listed("/reports/overdue-tasks", {}, draft)
+        elif column == "notes":
+            actual[(role, column)] = listed("/notifications", {}, notification)
+        elif column == "read1":
+            actual[(role, column)] = outcome(call("post", f"/notifications/{notification}/read"))
+        elif column == "staffcmts":
+            actual[(role, column)] = outcome(call("get", f"/notices/{notice_id}/comments"))
+        elif column == "notice":
+            actual[(role, column)] = outcome(call("get", f"/notices/{notice_id}"))
+        elif column == "comment":
+            actual[(role, column)] = outcome(call("post", f"/notices/{notice_id}/comments",
+                                                  json={"author": role, "text": "意见"}))
+        else:
+            actual[(role, column)] = outcome(call("get", f"/notices/{notice_id}/documents/{document_id}"))
     assert not mismatches(expected, actual), "\n" + "\n".join(mismatches(expected, actual))
