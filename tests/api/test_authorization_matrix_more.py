@@ -51,6 +51,10 @@ COLUMN_OPERATIONS = {
     "notice": "GET /notices/{notice_id}", "staffcmts": "GET /notices/{notice_id}/comments",
     "comment": "POST /notices/{notice_id}/comments",
     "noticedoc": "GET /notices/{notice_id}/documents/{document_id}",
+    "secret": "GET /specifications/{spec_id}", "secrets": "GET /specifications",
+    "public": "GET /specifications/{spec_id}", "publics": "GET /specifications",
+    "scheduled": "GET /schedules/{schedule_id}", "plan": "POST /schedules",
+    "stop": "POST /schedules/{schedule_id}/deactivate",
 }
 
 IN_SCOPE_DOCUMENTS = table("""
@@ -146,7 +150,52 @@ process_admin         show    ok    hide     hide   404    404        ok      ok
 user_admin            role    role  role     hide   404    404        ok      ok       ok
 anonymous             401     401   401      401    401    401        ok      ok       ok
 """)
-TABLES = [FIRST_IN_SCOPE, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION]
+# A specification of the scope in the registry, first confidential (secret: only its roles and auditors find it),
+# then public (BR12: everyone reads the public record; the full one stays with its roles). full / public / 404.
+IN_SCOPE_REGISTRY = table("""
+role                  secret  secrets  public  publics  scheduled  stop  plan
+authority             full    full     full    full     ok         ok    ok
+chair                 full    full     full    full     role       role  role
+vice_chair            full    full     full    full     role       role  role
+secretary_general     full    full     full    full     role       role  role
+secretariat           full    full     full    full     role       role  role
+member                full    full     full    full     role       role  role
+corresponding_member  full    full     full    full     role       role  role
+drafter               full    full     full    full     role       role  role
+chief_reviewer        full    full     full    full     role       role  role
+observer              full    full     full    full     role       role  role
+auditor               full    full     full    full     ok         role  role
+process_admin         404     hide     public  public   ok         ok    ok
+user_admin            404     hide     public  public   role       role  role
+anonymous             404     hide     public  public   401        401   401
+""")
+OUT_OF_SCOPE_REGISTRY = table("""
+role                  secret  secrets  public  publics  scheduled  stop  plan
+authority             404     hide     public  public   404        404   scope
+chair                 404     hide     public  public   role       role  role
+vice_chair            404     hide     public  public   role       role  role
+secretary_general     404     hide     public  public   role       role  role
+secretariat           404     hide     public  public   role       role  role
+member                404     hide     public  public   role       role  role
+corresponding_member  404     hide     public  public   role       role  role
+drafter               404     hide     public  public   role       role  role
+chief_reviewer        404     hide     public  public   role       role  role
+observer              404     hide     public  public   role       role  role
+auditor               full    full     full    full     ok         role  role
+process_admin         404     hide     public  public   ok         ok    ok
+user_admin            404     hide     public  public   role       role  role
+anonymous             404     hide     public  public   401        401   401
+""")
+# Cells where the answer differs from the table (the table says what domain.md requires); reported to the lead,
+# not fixed here. Schedules are gated by role only: any authority reads, creates and stops a schedule whatever
+# the level and jurisdiction of its subjects, so 江苏's provincial authority plans and stops work of 浙江's MTC-13
+# (谁审批、谁监管 says it must not). A fix makes this test fail until the entry is removed.
+KNOWN_GAPS = {
+    ("out_of_scope", "authority", "scheduled"): "ok",
+    ("out_of_scope", "authority", "stop"): "ok",
+    ("out_of_scope", "authority", "plan"): "ok",
+}
+TABLES = [FIRST_IN_SCOPE, IN_SCOPE_REGISTRY, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):
@@ -337,3 +386,74 @@ def test_supervision_and_notices(app, world, engine, clock, where):
         else:
             actual[(role, column)] = outcome(call("get", f"/notices/{notice_id}/documents/{document_id}"))
     assert not mismatches(expected, actual), "\n" + "\n".join(mismatches(expected, actual))
+
+
+def _specification(engine, scope: dict, confidential: bool) -> None:
+    from engine.lifecycle.spec_models import Specification
+
+    with engine.db.transaction() as session:
+        spec = session.get(Specification, scope["specification"])
+        if spec is None:
+            session.add(Specification(id=scope["specification"], type="JJF", title="矩阵校准规范",
+                                      committee=scope["committee"], level=scope["level"],
+                                      jurisdiction=scope["jurisdiction"], stage="drafting",
+                                      confidential=confidential, drafters=["drafter"]))
+        else:
+            spec.confidential = confidential
+
+
+@pytest.mark.parametrize("where", ["in_scope", "out_of_scope"])
+def test_registry_and_schedules(app, world, engine, where):
+    """The specification registry in / out of scope, confidential then public; one schedule read and stopped."""
+    callers, _ = world
+    expected, scope = (IN_SCOPE_REGISTRY, IN) if where == "in_scope" else (OUT_OF_SCOPE_REGISTRY, OUT)
+    client, spec_id = app.test_client(), scope["specification"]
+
+    def call(role, method, path, **kwargs):
+        caller = callers.get(role)
+        headers = {"Authorization": f"Bearer {caller.token}"} if caller else {}
+        return getattr(client, method)(f"{API}{path}", headers=headers, **kwargs)
+
+    def shown(response, listing: bool) -> str:
+        if response.status_code != 200:
+            return outcome(response)
+        body = response.get_json()
+        if listing:
+            body = next((item for item in body["items"] if item["id"] == spec_id), None)
+            if body is None:
+                return "hide"
+        return "full" if body["full"] else "public"
+
+    def new_schedule() -> int:
+        response = call("process_admin", "post", "/schedules", json={
+            "name": "矩阵", "process_key": "roles_matrix", "rule": {"kind": "yearly", "date": "01-15"},
+            "subjects": [scope]})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    actual = {}
+    for phase, columns in ((True, ("secret", "secrets")), (False, ("public", "publics", "scheduled", "stop", "plan"))):
+        _specification(engine, scope, confidential=phase)
+        refused_schedule = new_schedule() if "stop" in columns else None
+        for role, column in expected:
+            if column not in columns:
+                continue
+            if column in ("secret", "public"):
+                actual[(role, column)] = shown(call(role, "get", f"/specifications/{spec_id}"), False)
+            elif column in ("secrets", "publics"):
+                actual[(role, column)] = shown(call(role, "get", "/specifications",
+                                                    query_string={"per_page": 200}), True)
+            elif column == "plan":
+                actual[(role, column)] = outcome(call(role, "post", "/schedules", json={
+                    "name": f"矩阵 {role}", "process_key": "roles_matrix", "rule": {"kind": "yearly", "date": "01-15"},
+                    "subjects": [scope]}))
+            elif column == "scheduled":
+                actual[(role, column)] = outcome(call(role, "get", f"/schedules/{refused_schedule}"))
+            else:
+                target = new_schedule() if expected[(role, column)] == "ok" else refused_schedule
+                actual[(role, column)] = outcome(call(role, "post", f"/schedules/{target}/deactivate",
+                                                      json={"reason": "matrix"}))
+    gaps = {(role, column): got for (at, role, column), got in KNOWN_GAPS.items() if at == where}
+    assert {key: actual[key] for key in gaps} == gaps, "a known gap changed: update KNOWN_GAPS and the report"
+    wrong = [line for line in mismatches(expected, actual) if tuple(line.split()[:2]) not in gaps]
+    assert not wrong, "\n" + "\n".join(wrong)
