@@ -117,38 +117,38 @@ process_admin         ok    404  ok     404   ok       404     404        404   
 anonymous             ok    404  ok     404   ok       404     401        404      404
 """)
 IN_SCOPE_SUPERVISION = table("""
-role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc
-authority             show    ok    show     hide   404    ok         ok      ok       ok
-chair                 role    role  role     hide   404    ok         ok      ok       ok
-vice_chair            role    role  role     hide   404    ok         ok      ok       ok
-secretary_general     role    role  show     hide   404    ok         ok      ok       ok
-secretariat           role    role  role     hide   404    ok         ok      ok       ok
-member                role    role  role     hide   404    ok         ok      ok       ok
-corresponding_member  role    role  role     hide   404    ok         ok      ok       ok
-drafter               role    role  role     show   ok     ok         ok      ok       ok
-chief_reviewer        role    role  role     hide   404    ok         ok      ok       ok
-observer              role    role  role     hide   404    ok         ok      ok       ok
-auditor               show    role  show     hide   404    ok         ok      ok       ok
-process_admin         show    ok    hide     hide   404    404        ok      ok       ok
-user_admin            role    role  role     hide   404    404        ok      ok       ok
-anonymous             401     401   401      401    401    401        ok      ok       ok
+role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc  cycle
+authority             show    ok    show     hide   404    ok         ok      ok       ok         show
+chair                 role    role  role     hide   404    ok         ok      ok       ok         role
+vice_chair            role    role  role     hide   404    ok         ok      ok       ok         role
+secretary_general     role    role  show     hide   404    ok         ok      ok       ok         show
+secretariat           role    role  role     hide   404    ok         ok      ok       ok         role
+member                role    role  role     hide   404    ok         ok      ok       ok         role
+corresponding_member  role    role  role     hide   404    ok         ok      ok       ok         role
+drafter               role    role  role     show   ok     ok         ok      ok       ok         role
+chief_reviewer        role    role  role     hide   404    ok         ok      ok       ok         role
+observer              role    role  role     hide   404    ok         ok      ok       ok         role
+auditor               show    role  show     hide   404    ok         ok      ok       ok         show
+process_admin         show    ok    hide     hide   404    404        ok      ok       ok         show
+user_admin            role    role  role     hide   404    404        ok      ok       ok         role
+anonymous             401     401   401      401    401    401        ok      ok       ok         401
 """)
 OUT_OF_SCOPE_SUPERVISION = table("""
-role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc
-authority             hide    404   hide     hide   404    404        ok      ok       ok
-chair                 role    role  role     hide   404    404        ok      ok       ok
-vice_chair            role    role  role     hide   404    404        ok      ok       ok
-secretary_general     role    role  hide     hide   404    404        ok      ok       ok
-secretariat           role    role  role     hide   404    404        ok      ok       ok
-member                role    role  role     hide   404    404        ok      ok       ok
-corresponding_member  role    role  role     hide   404    404        ok      ok       ok
-drafter               role    role  role     hide   404    404        ok      ok       ok
-chief_reviewer        role    role  role     hide   404    404        ok      ok       ok
-observer              role    role  role     hide   404    404        ok      ok       ok
-auditor               show    role  show     hide   404    ok         ok      ok       ok
-process_admin         show    ok    hide     hide   404    404        ok      ok       ok
-user_admin            role    role  role     hide   404    404        ok      ok       ok
-anonymous             401     401   401      401    401    401        ok      ok       ok
+role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc  cycle
+authority             hide    404   hide     hide   404    404        ok      ok       ok         hide
+chair                 role    role  role     hide   404    404        ok      ok       ok         role
+vice_chair            role    role  role     hide   404    404        ok      ok       ok         role
+secretary_general     role    role  hide     hide   404    404        ok      ok       ok         hide
+secretariat           role    role  role     hide   404    404        ok      ok       ok         role
+member                role    role  role     hide   404    404        ok      ok       ok         role
+corresponding_member  role    role  role     hide   404    404        ok      ok       ok         role
+drafter               role    role  role     hide   404    404        ok      ok       ok         role
+chief_reviewer        role    role  role     hide   404    404        ok      ok       ok         role
+observer              role    role  role     hide   404    404        ok      ok       ok         role
+auditor               show    role  show     hide   404    ok         ok      ok       ok         show
+process_admin         show    ok    hide     hide   404    404        ok      ok       ok         show
+user_admin            role    role  role     hide   404    404        ok      ok       ok         role
+anonymous             401     401   401      401    401    401        ok      ok       ok         401
 """)
 # A specification of the scope in the registry, first confidential (secret: only its roles and auditors find it),
 # then public (BR12: everyone reads the public record; the full one stays with its roles). full / public / 404.
@@ -338,11 +338,13 @@ def test_supervision_and_notices(app, world, engine, clock, where):
     from engine.actors import SYSTEM_ACTOR
     from tests.conftest import BPMN
 
-    callers, _ = world
+    callers, instance = world
     app.config[ratelimit.COMMENT_LIMIT_KEY] = "10000 per minute"
     callers["process_admin"].deploy(BPMN / "timer_deadline.bpmn")
     expected, scope = (IN_SCOPE_SUPERVISION, IN) if where == "in_scope" else (OUT_OF_SCOPE_SUPERVISION, OUT)
     instance_id, timers, draft = _deadline_instance(engine, scope)
+    with engine.db.transaction() as session:  # one completed task of the scope for the cycle-time report
+        engine.runtime.complete(session, SYSTEM_ACTOR, instance(scope)[1]["secretariat"], {})
     with engine.db.transaction() as session:  # the reminder goes to the specification's drafter
         timer_service.fire_now(engine.runtime, session, SYSTEM_ACTOR, timers["remind"], "matrix")
     notification = _notification_of(engine, instance_id) or 999999
@@ -370,6 +372,11 @@ def test_supervision_and_notices(app, world, engine, clock, where):
             target = timers["overdue"] if expected[(role, column)] != "ok" else _deadline_instance(engine, scope)[1][
                 "remind"]
             actual[(role, column)] = outcome(call("post", f"/timers/{target}/fire", json={"reason": "matrix"}))
+        elif column == "cycle":
+            response = call("get", "/reports/cycle-times")
+            keys = {item["process_key"] for item in response.get_json()["items"]} if response.status_code == 200 else {}
+            actual[(role, column)] = outcome(response) if response.status_code != 200 else \
+                "show" if "roles_matrix" in keys else "hide"
         elif column == "overdue":
             actual[(role, column)] = listed("/reports/overdue-tasks", {}, draft)
         elif column == "notes":
