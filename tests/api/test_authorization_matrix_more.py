@@ -3,7 +3,8 @@ check that every operation of the OpenAPI document is a column of some matrix ta
 
 Same world and codes as test_authorization_matrix.py (roles scoped to MTC-12 / JJF-A / provincial 江苏; in-scope
 targets of MTC-12 / JJF-A / 江苏, out-of-scope ones of MTC-13 / JJF-B / 浙江), plus: 401 = refused without a
-login, public = answered without a login (the public registry and notices). Role-gated operations on numbered
+login; show / hide = the target is in the list (timers, overdue work, cycle times, notifications, registries) or
+not; full / public = a specification's full record or only its public one (BR12). Role-gated operations on numbered
 resources that have no scope of their own (a timer, a schedule, a notification, a notice) are checked against an id
 that does not exist: a role allowed past the gate gets 404, a role refused gets the rule (role / read).
 """
@@ -109,12 +110,12 @@ anonymous             401     401    401    401      401     401   401     401  
 """)
 PUBLIC = table("""
 role                  mtcs  mtc  specs  spec  notices  notice  staffcmts  comment  noticedoc
-authority             ok    404  ok     404   ok       404     404        404      404
-secretariat           ok    404  ok     404   ok       404     404        404      404
-member                ok    404  ok     404   ok       404     404        404      404
-auditor               ok    404  ok     404   ok       404     404        404      404
-process_admin         ok    404  ok     404   ok       404     404        404      404
-anonymous             ok    404  ok     404   ok       404     401        404      404
+authority             show  ok   ok     404   ok       404     404        404      404
+secretariat           show  ok   ok     404   ok       404     404        404      404
+member                show  ok   ok     404   ok       404     404        404      404
+auditor               show  ok   ok     404   ok       404     404        404      404
+process_admin         show  ok   ok     404   ok       404     404        404      404
+anonymous             show  ok   ok     404   ok       404     401        404      404
 """)
 IN_SCOPE_SUPERVISION = table("""
 role                  timers  fire  overdue  notes  read1  staffcmts  notice  comment  noticedoc  cycle
@@ -266,19 +267,27 @@ def run_unscoped(app, callers, role: str, column: str) -> str:
         "sched": ("get", f"/schedules/{missing}", {}),
         "unsched": ("post", f"/schedules/{missing}/deactivate", {"json": {"reason": "matrix"}}),
         "cycle": ("get", "/reports/cycle-times", {}), "overdue": ("get", "/reports/overdue-tasks", {}),
-        "mtcs": ("get", "/committees", {}), "mtc": ("get", "/committees/MTC-999", {}),
+        "mtc": ("get", "/committees/MTC-13", {}),
         "specs": ("get", "/specifications", {}), "spec": ("get", "/specifications/JJF-999", {}),
         "notices": ("get", "/notices", {}), "notice": ("get", f"/notices/{missing}", {}),
         "staffcmts": ("get", f"/notices/{missing}/comments", {}),
         "comment": ("post", f"/notices/{missing}/comments", {"json": {"author": "张三", "text": "意见"}}),
         "noticedoc": ("get", f"/notices/{missing}/documents/{missing}", {}),
     }
+    if column == "mtcs":
+        headers = {"Authorization": f"Bearer {caller.token}"} if caller else {}
+        response = client.get(f"{API}/committees", headers=headers)
+        return outcome(response) if response.status_code != 200 else \
+            "show" if "MTC-13" in {c["code"] for c in response.get_json()["items"]} else "hide"
     method, path, kwargs = requests[column]
     return call(method, path, **kwargs)
 
 
-def test_endpoints_without_scope_more(app, world):
+def test_endpoints_without_scope_more(app, world, engine):
+    from tests.scenarios.spec_support import seed_committee
+
     callers, _ = world
+    seed_committee(engine, "MTC-13")  # the registry is public (公开): another committee's record too
     expected = {**SUPERVISION, **PUBLIC}
     # logout ends the caller's session: run it last for each role
     order = sorted(expected, key=lambda key: key[1] == "logout")
