@@ -13,12 +13,16 @@ from engine.models import Definition, Instance, Task
 RECENT_TASKS = 5000  # enough for a trend, bounded so the dashboard stays cheap on a large log
 
 
-def cycle_times(session: Session, limit: int = RECENT_TASKS) -> list[dict]:
+def cycle_times(session: Session, actor: Actor | None = None, limit: int = RECENT_TASKS) -> list[dict]:
     """Average and longest time from a task's creation to its completion, per process (lifecycle phase),
-    over the most recently completed tasks; portable across SQLite and PostgreSQL by averaging in Python."""
-    rows = session.execute(select(Task.process_key, Task.created_at, Task.completed_at)
-                           .where(Task.state == "completed", Task.completed_at.is_not(None))
-                           .order_by(Task.completed_at.desc()).limit(limit))
+    over the most recently completed tasks; portable across SQLite and PostgreSQL by averaging in Python.
+    An authority or secretary-general gets the figures of the instances it may see only (谁审批、谁监管: no
+    counts or durations of another jurisdiction's work); auditors and process admins get every instance's."""
+    query = (select(Task.process_key, Task.created_at, Task.completed_at)
+             .where(Task.state == "completed", Task.completed_at.is_not(None)))
+    if actor is not None and not (actor.has_role("process_admin") or actor.has_role("auditor")):
+        query = query.join(Instance, Instance.id == Task.instance_id).where(assignment.visible_instances(actor))
+    rows = session.execute(query.order_by(Task.completed_at.desc()).limit(limit))
     hours: dict[str, list[float]] = defaultdict(list)
     for key, created, completed in rows:
         hours[key].append((completed - created).total_seconds() / 3600)

@@ -58,3 +58,29 @@ def test_overdue_tasks_under_the_supervising_authority(app, engine, admin, clock
     refused = log_in(client, "sec").get("/reports/overdue-tasks")
     assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
     assert jiangsu.get("/reports/overdue-tasks", query_string={"bogus": "1"}).status_code == 422
+
+
+def test_cycle_times_only_of_the_callers_scopes(app, engine, admin, clock):
+    """谁审批、谁监管: an authority's cycle times count only the work of its level and jurisdiction (another
+    jurisdiction's durations and counts are not its to see); the auditor still sees every instance's."""
+    admin.deploy(BPMN / "web_review.bpmn")
+    client = app.test_client()
+    sec12 = person(engine, client, "sec12", "secretariat:committee/MTC-12")
+    sec13 = person(engine, client, "sec13", "secretariat:committee/MTC-13")
+    for sec, committee, jurisdiction, hours in ((sec12, "MTC-12", "江苏", 2), (sec13, "MTC-13", "浙江", 8)):
+        scope = {"committee": committee, "level": "provincial", "jurisdiction": jurisdiction}
+        task_id = start(sec, "web_review", scope)["tasks"][0]["id"]
+        clock.advance(hours=hours)
+        sec = log_in(client, sec.username)
+        assert sec.post(f"/tasks/{task_id}/claim").status_code == 200
+        assert sec.complete(task_id, {"title": "报告"}).status_code == 200
+
+    jiangsu = person(engine, client, "js", "authority:level/provincial/江苏")
+    zhejiang = person(engine, client, "zj", "authority:level/provincial/浙江")
+    auditor = person(engine, client, "aud", "auditor")
+
+    def figures(caller):
+        return [(i["tasks"], i["max_hours"]) for i in caller.get("/reports/cycle-times").get_json()["items"]]
+
+    assert figures(jiangsu) == [(1, 2.0)] and figures(zhejiang) == [(1, 8.0)]
+    assert auditor.get("/reports/cycle-times").get_json()["items"][0]["tasks"] == 2
