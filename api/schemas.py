@@ -14,12 +14,17 @@ class PageArgs(Strict):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
-def page_of(item_schema):
+def page_of(item_schema, capped: int | None = None):
+    """A page of items; with ``capped``, the total is counted up to that many rows (huge pools stay fast)."""
     class Page(Schema):
         items = fields.List(fields.Nested(item_schema))
-        total = fields.Integer()
+        total = fields.Integer(metadata={"description": f"matching items; at most {capped:,} (then total_capped)"}
+                               if capped else {})
         page = fields.Integer()
         per_page = fields.Integer()
+        if capped:
+            total_capped = fields.Boolean(metadata={"description": f"true when more than {capped:,} items match: "
+                                                    "total is then a lower bound, not the exact count"})
     Page.__name__ = f"{item_schema.__name__.removesuffix('Schema')}PageSchema"
     return Page
 
