@@ -43,8 +43,7 @@ def authenticated(blp, *roles: str):
         def wrapper(*args, **kwargs):
             token = bearer_token()
             with engine().db.transaction() as session:
-                user = users.user_for_token(session, token)
-                g.actor = users.actor_for(session, user)
+                g.actor = users.actor_for_token(session, token)
             if roles and not any(g.actor.has_role(r) for r in roles):
                 raise Forbidden(f"This action needs one of the roles: {', '.join(roles)}.", rule="role")
             return view(*args, **kwargs)

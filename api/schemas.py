@@ -16,14 +16,19 @@ class PageArgs(Strict):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
 
-@cache  # one page schema per item schema, so the OpenAPI document names each once
-def page_of(item_schema):
+@cache  # one page schema per (item schema, cap), so the OpenAPI document names each once
+def page_of(item_schema, capped: int | None = None):
+    """A page of items; with ``capped``, the total is counted up to that many rows (huge pools stay fast)."""
     class Page(Schema):
         items = fields.List(fields.Nested(item_schema))
-        total = fields.Integer()
+        total = fields.Integer(metadata={"description": f"matching items; at most {capped:,} (then total_capped)"}
+                               if capped else {})
         page = fields.Integer()
         per_page = fields.Integer()
-    Page.__name__ = f"{item_schema.__name__.removesuffix('Schema')}PageSchema"
+        if capped:
+            total_capped = fields.Boolean(metadata={"description": f"true when more than {capped:,} items match: "
+                                                    "total is then a lower bound, not the exact count"})
+    Page.__name__ = f"{item_schema.__name__.removesuffix('Schema')}{'Capped' if capped else ''}PageSchema"
     return Page
 
 

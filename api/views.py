@@ -1,7 +1,7 @@
 """Shape stored rows into the payloads of the API contract."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from engine.forms import FormRegistry
@@ -14,8 +14,21 @@ def paginate(session: Session, query, page: int, per_page: int) -> tuple[list, i
     return items, total
 
 
-def page_payload(items: list, total: int, page: int, per_page: int) -> dict:
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+def paginate_capped(session: Session, query, page: int, per_page: int, cap: int) -> tuple[list, int, bool]:
+    """Like :func:`paginate`, but counts at most ``cap`` + 1 rows, so a pool of 100,000 open tasks costs no more
+    than one of ``cap``: returns the page, the total (``cap`` when capped) and whether it was capped. The counted
+    rows select a constant, so an index that answers the filter answers the count without reading the table."""
+    rows = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True).limit(cap + 1)
+    counted = session.scalar(select(func.count()).select_from(rows.subquery()))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return items, min(counted, cap), counted > cap
+
+
+def page_payload(items: list, total: int, page: int, per_page: int, capped: bool | None = None) -> dict:
+    payload = {"items": items, "total": total, "page": page, "per_page": per_page}
+    if capped is not None:
+        payload["total_capped"] = capped
+    return payload
 
 
 def definition_view(d: Definition, created: bool | None = None) -> dict:

@@ -16,7 +16,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from . import duties, scopes, users
 from .actors import ADMIN_ROLES, AUDITOR, Actor, Grant
 from .errors import Conflict, Forbidden, NotFound, Unauthorized
-from .models import Definition, Instance, Task, User
+from .models import Definition, Instance, Task
 
 OPEN = ("ready", "claimed")
 ASSIGN_ROLES = frozenset({"authority", "secretariat", "secretary_general"})
@@ -28,12 +28,12 @@ def current(session: Session, actor: Actor) -> Actor:
     claim) no longer counts. Actors that are not stored users (embedded scripts) are taken as given."""
     if actor.is_system:
         return actor
-    user = session.scalar(select(User).where(User.username == actor.username))
+    user, stored = users.user_and_actor(session, actor.username)
     if user is None:
         return actor
     if not user.active:
         raise Unauthorized("The account is deactivated.")
-    return users.actor_for(session, user)
+    return stored
 
 
 # ----- visibility --------------------------------------------------------------------------------------

@@ -96,7 +96,9 @@ def store_state(session: Session, instance: Instance, body: str) -> str:
     sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
     if sha not in session.info.setdefault(_STORED, set()):
         # one statement instead of a lookup plus an ORM insert; a state seen before is simply kept
-        session.execute(_insert_ignoring_duplicates(session), {"sha256": sha, "instance_id": instance.id, "body": body})
+        with session.no_autoflush:  # the instance row is written once, by flush() below
+            session.execute(_insert_ignoring_duplicates(session),
+                            {"sha256": sha, "instance_id": instance.id, "body": body})
         session.info[_STORED].add(sha)
     flush(session, instance, sha)
     return sha
@@ -113,7 +115,8 @@ def flush(session: Session, instance: Instance, state_sha256: str | None = None)
         rows.append(_values(instance.id, seq, prev, type_, state_sha256, **fields))
         prev = rows[-1]["hash"]
     # a Core executemany: the log is append-only, so the ORM's unit of work buys nothing here
-    session.execute(insert(Event.__table__), rows)
+    with session.no_autoflush:  # Core rows; the instance's pending changes go in the one UPDATE below
+        session.execute(insert(Event.__table__), rows)
     instance.event_count, instance.head_hash = seq, prev
     session.flush()  # the instance row (and its lock_version) is final when the action returns
 
@@ -132,8 +135,9 @@ def _insert_ignoring_duplicates(session: Session):
 def _flush_pending(session: Session) -> None:
     """Nothing buffered is ever dropped: actions that store no state (claim, assign) flush here."""
     for instance, _events in list(session.info.get(_PENDING, {}).values()):
-        latest = session.scalar(select(Event.state_sha256).where(Event.stream == instance.id,
-                                                                 Event.seq == instance.event_count))
+        with session.no_autoflush:  # events are Core inserts: flushing first would only split the instance UPDATE
+            latest = session.scalar(select(Event.state_sha256).where(Event.stream == instance.id,
+                                                                     Event.seq == instance.event_count))
         flush(session, instance, latest)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import Select, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from . import clock, duties, scopes
@@ -18,6 +18,10 @@ from .actors import AUDITOR, Actor
 from .models import Task
 
 OPEN = ("ready", "claimed")
+# Open states as SQL literals (not parameters): the query planners may then prove the partial index
+# ix_tasks_open_due_order (migration 0011) applies, which they cannot for a bound parameter.
+OPEN_STATES = Task.state.in_(bindparam("open_states", OPEN, expanding=True, literal_execute=True))
+TOTAL_CAP = 10_000  # GET /tasks counts at most this many (+1) rows; past it the total is reported as capped
 SORTS = {
     "due_at": (Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id),
     "-due_at": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at, Task.id),
@@ -50,7 +54,7 @@ def query(session: Session, actor: Actor, *, mine: bool = False, claimable: bool
           due_before: datetime | None = None, overdue: bool = False, sort: str = "due_at", **filters) -> Select:
     """Without ``mine``/``claimable``: both (auditors: every task, read-only). Sorted by due date by default
     (no due date last)."""
-    query = select(Task).where(Task.state.in_(OPEN) if state == "open" else Task.state == state)
+    query = select(Task).where(OPEN_STATES if state == "open" else Task.state == state)
     assigned = [Task.assignee == actor.username] if mine or not claimable else []
     takeable = workable(actor) if claimable or not mine else []
     if actor.is_auditor and not (mine or claimable):

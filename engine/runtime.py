@@ -36,6 +36,7 @@ class Runtime:
         self.definitions = definitions
         self.forms = forms
         self._script_engine_factory = script_engine_factory
+        self._timer_definitions: dict[int, bool] = {}
 
     # ----- loading -------------------------------------------------------------------------------
     def lock_instance(self, session: Session, instance_id: str) -> Instance:
@@ -52,12 +53,14 @@ class Runtime:
         return workflow, definition
 
     def lock_task(self, session: Session, task_id: str) -> tuple[Task, Instance]:
-        """Lock the task's instance first, then read the task: the order every action uses."""
-        task = session.get(Task, task_id)
+        """Lock the task's instance first, then read the task: the order every action uses. The instance is
+        found through the task in the locking query itself (a task never changes instance), so the task is
+        read once, after the lock."""
+        instance = session.scalar(select(Instance).join(Task, Task.instance_id == Instance.id)
+                                  .where(Task.id == task_id).with_for_update(of=Instance))
+        task = session.get(Task, task_id, populate_existing=True) if instance is not None else None
         if task is None:
             raise NotFound(f"No task with id '{task_id}'.")
-        instance = self.lock_instance(session, task.instance_id)
-        session.refresh(task)
         return task, instance
 
     # ----- actions -------------------------------------------------------------------------------
@@ -217,15 +220,18 @@ class Runtime:
 
     def _store(self, session: Session, instance: Instance, workflow: BpmnWorkflow, actor: Actor,
                definition: Definition | None = None) -> None:
+        """Project the workflow onto task and timer rows, then write the instance row once: its new state is
+        set only after the projection's queries, whose autoflush would otherwise send a second UPDATE."""
         definition = definition or self.definitions.by_id(session, instance.definition_id)
-        instance.workflow = state.dump_workflow(workflow)
-        self._touch(instance)
+        body = state.dump_workflow(workflow)
         scopes.project(session, instance, workflow)
         ready = self._sync_tasks(session, instance, workflow, definition, actor)
-        self._sync_timers(session, instance, workflow, actor)
+        self._sync_timers(session, instance, workflow, definition, actor)
+        instance.workflow = body
+        self._touch(instance)
         if instance.state not in ENDED_STATES + ("error",):
             instance.state = "running" if ready else "waiting"
-        history.store_state(session, instance, instance.workflow)
+        history.store_state(session, instance, body)
 
     def _sync_tasks(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                     definition: Definition, actor: Actor) -> int:
@@ -256,10 +262,12 @@ class Runtime:
             self._record(session, instance, "task_ready", actor, task=row)
         return len(ready)
 
-    def _sync_timers(self, session: Session, instance: Instance, workflow: BpmnWorkflow, actor: Actor) -> None:
+    def _sync_timers(self, session: Session, instance: Instance, workflow: BpmnWorkflow, definition: Definition,
+                     actor: Actor) -> None:
         waiting = {} if instance.state in ENDED_STATES else waiting_timers(workflow)
         rows = {(row.task_id, row.due_at): row for row in session.scalars(
-            select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting"))}
+            select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting"))
+        } if self._has_timers(definition) else {}
         now = clock.now()
         for key, row in rows.items():
             if key not in waiting:
@@ -276,6 +284,18 @@ class Runtime:
                 session.add(row)
                 timer_hooks.timer_created(self, session, instance, row, actor)
         notifications.sync(self, session, instance, workflow, actor)
+
+    def _has_timers(self, definition: Definition) -> bool:
+        """Whether the definition (or a process it calls) has a timer event: only then can the instance have
+        timer rows to read. Deployed definitions never change, so the answer is kept per definition."""
+        known = self._timer_definitions.get(definition.id)
+        if known is None:
+            spec, subprocess_specs = self.definitions.specs(definition)
+            known = any(timer_hooks.timer_definition(getattr(task_spec, "event_definition", None)) is not None
+                        for process in (spec, *subprocess_specs.values())
+                        for task_spec in process.task_specs.values())
+            self._timer_definitions[definition.id] = known
+        return known
 
     def _record(self, session: Session, instance: Instance, type_: str, actor: Actor, *, task: Task | None = None,
                 element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from . import clock, grant_policy, history, scopes
@@ -157,6 +157,39 @@ def grants_of(session: Session, user: User) -> tuple[Grant, ...]:
 
 def actor_for(session: Session, user: User) -> Actor:
     return Actor(user.username, grants_of(session, user), user.unit)
+
+
+def _with_grants(query):
+    """``query`` (selecting a User first) outer-joined to the user's live grants in grant order: a user and
+    their grants in one round trip."""
+    live = and_(RoleAssignment.user_id == User.id, RoleAssignment.revoked_at.is_(None))
+    return query.add_columns(RoleAssignment.id, RoleAssignment.role, RoleAssignment.scope).outerjoin(
+        RoleAssignment, live).order_by(RoleAssignment.id)
+
+
+def _grants(rows) -> tuple[Grant, ...]:
+    return tuple(Grant(row.role, row.scope, row.id) for row in rows if row.id is not None)
+
+
+def user_and_actor(session: Session, username: str) -> tuple[User | None, Actor | None]:
+    """The stored user named ``username`` and its actor (grants read in the same statement)."""
+    rows = session.execute(_with_grants(select(User).where(User.username == username))).all()
+    if not rows:
+        return None, None
+    user = rows[0][0]
+    return user, Actor(user.username, _grants(rows), user.unit)
+
+
+def actor_for_token(session: Session, token: str) -> Actor:
+    """What :func:`user_for_token` then :func:`actor_for` give, in one statement: token, user and grants."""
+    rows = session.execute(_with_grants(select(User, AccessToken).join(AccessToken, AccessToken.user_id == User.id)
+                                        .where(AccessToken.token_hash == _token_digest(token)))).all()
+    row = rows[0] if rows else None
+    if row is None or row.AccessToken.revoked_at is not None or row.AccessToken.expires_at <= clock.now():
+        raise Unauthorized("The access token is missing, expired or revoked.")
+    if not row.User.active:
+        raise Unauthorized("The account is deactivated.")
+    return Actor(row.User.username, _grants(rows), row.User.unit)
 
 
 def authenticate(session: Session, username: str, password: str) -> User:

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.schemas import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
-from api.views import page_payload, paginate, task_view
+from api.views import page_payload, paginate_capped, task_view
 from engine import assignment, inbox
 
 blp = Blueprint("tasks", __name__, description="待办任务 · Tasks")
@@ -14,17 +14,19 @@ blp = Blueprint("tasks", __name__, description="待办任务 · Tasks")
 class TasksResource(MethodView):
     @authenticated(blp)
     @blp.arguments(TaskListArgs, location="query")
-    @blp.response(200, page_of(TaskSchema))
+    @blp.response(200, page_of(TaskSchema, capped=inbox.TOTAL_CAP))
     def get(self, args):
         """My inbox: tasks assigned to me and open tasks my roles may take in my scopes; auditors see all.
 
         Filters: process, instance, committee, specification, level, jurisdiction, duty, state, due
-        before, overdue; sorted by due date (tasks without one last); paginated."""
+        before, overdue; sorted by due date (tasks without one last); paginated. The total is counted up to
+        10,000 tasks: past that it says 10,000 with ``total_capped: true`` (auditors and nation-wide roles see
+        pools of 100,000 and more; counting them all would cost more than the page itself)."""
         page, per_page = args.pop("page"), args.pop("per_page")
         with engine().db.transaction() as session:
             query = inbox.query(session, current_actor(), **args)
-            items, total = paginate(session, query, page, per_page)
-            return page_payload([task_view(t) for t in items], total, page, per_page)
+            items, total, capped = paginate_capped(session, query, page, per_page, inbox.TOTAL_CAP)
+            return page_payload([task_view(t) for t in items], total, page, per_page, capped)
 
 
 @blp.route("/tasks/<string:task_id>")

@@ -64,9 +64,22 @@ def test_mine_claimable_and_filters(inbox):
 def test_pagination(inbox):
     sec12, _, tasks = inbox
     page = sec12.get("/tasks", query_string={"per_page": 2, "page": 2}).get_json()
-    assert (page["total"], page["page"], page["per_page"]) == (5, 2, 2)
+    assert (page["total"], page["page"], page["per_page"], page["total_capped"]) == (5, 2, 2, False)
     assert [t["id"] for t in page["items"]] == [tasks[2], tasks[0]]
     assert sec12.get("/tasks", query_string={"sort": "priority"}).status_code == 422
+
+
+def test_total_is_counted_up_to_the_cap(inbox, monkeypatch, app):
+    """Past the cap the total says the cap and total_capped is true; the pages themselves are unchanged."""
+    sec12, _, tasks = inbox
+    monkeypatch.setattr("engine.inbox.TOTAL_CAP", 3)
+    page = sec12.get("/tasks", query_string={"per_page": 2, "page": 3}).get_json()
+    assert (page["total"], page["total_capped"], [t["id"] for t in page["items"]]) == (3, True, [tasks[4]])
+    assert sec12.get("/tasks", query_string={"mine": "true"}).get_json()["total_capped"] is False
+    monkeypatch.setattr("engine.inbox.TOTAL_CAP", 5)
+    assert (sec12.get("/tasks").get_json()["total"], sec12.get("/tasks").get_json()["total_capped"]) == (5, False)
+    schema = app.test_client().get("/api/v1/openapi.json").get_json()["components"]["schemas"]["TaskCappedPage"]
+    assert schema["properties"]["total_capped"]["type"] == "boolean"
 
 
 def test_completed_tasks_stay_in_my_history(inbox):
