@@ -22,7 +22,7 @@ from api.notice_schemas import (
     StaffCommentListSchema,
 )
 from api.views import page_payload
-from engine import assignment, clock
+from engine import assignment, clock, scopes
 from engine.errors import NotFound
 from engine.lifecycle import documents, notices
 from engine.lifecycle.notice_models import Document, Notice, NoticeComment
@@ -52,6 +52,10 @@ def notice_view(session, n: Notice, counts: tuple[int, int] | None = None, state
             "comment_count": counts[0], "objection_count": counts[1],
             "documents": [public_document(n.id, d) for d in notices.linked_documents(session, n.id)]}
     return view
+
+
+# Who answers the public: a comment's contact (phone, e-mail) is personal data the other members do not need.
+CONTACT_READERS = ("secretariat", "secretary_general", "chair", "vice_chair", "authority")
 
 
 def comment_view(c: NoticeComment, staff: bool = False) -> dict:
@@ -107,14 +111,17 @@ class CommentsResource(MethodView):
     @authenticated(blp)
     @blp.response(200, StaffCommentListSchema)
     def get(self, notice_id):
-        """Every comment with the sender's contact, for those who may see the notice's instance."""
+        """Every comment, for those who may see the notice's instance; the senders' contacts only for the roles that
+        handle the comments (secretariat, committee officers, the authority, auditors)."""
         with engine().db.transaction() as session:
             notice = notices.get_notice(session, notice_id)
             instance = session.get(Instance, notice.instance_id) if notice.instance_id else None
             actor = assignment.current(session, current_actor())
             if instance is None or not assignment.can_see(session, actor, instance):
                 raise NotFound(f"No notice {notice_id} among yours.")
-            items = [comment_view(c, staff=True) for c in notices.comments_of(session, notice_id)]
+            handles = actor.is_auditor or any(g.role in CONTACT_READERS and scopes.covers(g, instance)
+                                              for g in actor.grants)
+            items = [comment_view(c, staff=handles) for c in notices.comments_of(session, notice_id)]
             return {"items": items, "total": len(items)}
 
 

@@ -145,6 +145,10 @@ def test_staff_read_comments_with_contacts_in_their_scope(admin, login, app):
     comment(client, notice_id, contact="13800000000")
     listing = sec.get(f"/notices/{notice_id}/comments").get_json()
     assert [(c["author"], c["contact"]) for c in listing["items"]] == [("张三", "13800000000")]
+    # a member sees the comments, not the senders' contacts — even when secretariat of another committee
+    member = login("m12", "member:committee/MTC-12", "secretariat:committee/MTC-13")
+    assert [(c["author"], "contact" in c) for c in member.get(f"/notices/{notice_id}/comments").get_json()["items"]] \
+        == [("张三", False)]
     other = login("sec13", "secretariat:committee/MTC-13")
     assert other.get(f"/notices/{notice_id}/comments").status_code == 404
     assert client.get(f"/api/v1/notices/{notice_id}/comments").status_code == 401
