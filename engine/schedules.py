@@ -23,11 +23,12 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, history, profiles
+from . import clock, history, profiles, scopes
 from .actors import SYSTEM_ACTOR, Actor
 from .durations import Amount, TimeValueError, Yearly, from_rule, parse_amount
 from .errors import Conflict, EngineError, InvalidInput, NotFound
@@ -38,6 +39,7 @@ log = logging.getLogger("mtcflow.schedules")
 KINDS = ("yearly", "after", "before")
 SUBJECT_FIELDS = ("committee", "specification", "level", "jurisdiction", "anchor", "variables", "business_key")
 SUBJECT_PROVIDERS: dict[str, Callable[[Session], list[dict]]] = {}
+NATIONAL = "level/national"  # the grant scope of the national authority (市场监管总局)
 _DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
@@ -243,9 +245,24 @@ def create(session: Session, definitions, actor: str, *, process_key: str, rule:
     return schedule
 
 
-def get(session: Session, schedule_id: int) -> Schedule:
+def within_reach(actor: Actor, subjects, level: str | None) -> bool:
+    """谁审批、谁监管: an authority plans, reads and stops only schedules whose every listed subject lies under one of
+    its authority grants; a provider's registry-wide subjects are the national authority's (or an unscoped
+    grant's). Process admins (who run the scheduler) and auditors reach every schedule."""
+    if actor.is_system or actor.is_auditor or actor.has_role("process_admin"):
+        return True
+    grants = [g for g in actor.grants if g.role == "authority"]
+    if not isinstance(subjects, list):
+        return any(g.scope is None or g.scope == NATIONAL for g in grants)
+    targets = [SimpleNamespace(committee=s.get("committee"), specification=s.get("specification"),
+                               level=s.get("level") or level, jurisdiction=s.get("jurisdiction"))
+               for s in subjects if isinstance(s, dict)]
+    return bool(targets) and all(any(scopes.covers(g, t) for g in grants) for t in targets)
+
+
+def get(session: Session, schedule_id: int, actor: Actor = SYSTEM_ACTOR) -> Schedule:
     schedule = session.get(Schedule, schedule_id)
-    if schedule is None:
+    if schedule is None or not within_reach(actor, schedule.subjects, schedule.level):
         raise NotFound(f"No schedule {schedule_id}.")
     return schedule
 
@@ -255,11 +272,11 @@ def runs(session: Session, schedule_id: int) -> list[ScheduleRun]:
                                 .order_by(ScheduleRun.due_at, ScheduleRun.id)))
 
 
-def deactivate(session: Session, schedule_id: int, actor: str, reason: str) -> Schedule:
+def deactivate(session: Session, schedule_id: int, actor: Actor, reason: str) -> Schedule:
     """Stop a schedule from starting anything more; instances it started run on."""
-    schedule = get(session, schedule_id)
+    schedule = get(session, schedule_id, actor)
     schedule.active = False
-    history.append(session, history.GLOBAL_STREAM, "schedule_deactivated", actor=actor,
+    history.append(session, history.GLOBAL_STREAM, "schedule_deactivated", actor=actor.username,
                    process_key=schedule.process_key, data={"schedule_id": schedule.id, "reason": reason})
     return schedule
 

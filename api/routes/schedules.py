@@ -6,8 +6,8 @@ from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.schemas import PageArgs
 from api.timer_schemas import DeactivateRequest, SchedulePageSchema, ScheduleRequest, ScheduleSchema
-from api.views import paginate
 from engine import schedules
+from engine.errors import Forbidden
 from engine.timer_models import Schedule
 
 blp = Blueprint("schedules", __name__, description="定期启动 · Schedules")
@@ -35,6 +35,10 @@ class SchedulesResource(MethodView):
         """Create a schedule (authority or process admin); the rule is checked for every subject."""
         actor = current_actor()
         require_writer(actor)
+        if not schedules.within_reach(actor, body["subjects"], body.get("level")):
+            raise Forbidden("An authority schedules only subjects under its own approval level and jurisdiction "
+                            "(each subject names them); a registry-wide provider needs an unscoped grant.",
+                            rule="scope")
         eng = engine()
         with eng.db.transaction() as session:
             schedule = schedules.create(session, eng.definitions, actor.username, process_key=body["process_key"],
@@ -47,12 +51,16 @@ class SchedulesResource(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, SchedulePageSchema)
     def get(self, args):
-        """Schedules, newest first."""
+        """The schedules within the caller's reach (an authority: those of its level and jurisdiction), newest
+        first."""
+        actor, page, per_page = current_actor(), args["page"], args["per_page"]
         with engine().db.transaction() as session:
-            query = select(Schedule).order_by(Schedule.id.desc())
-            items, total = paginate(session, query, args["page"], args["per_page"])
-            return {"items": [schedule_view(session, s) for s in items], "total": total, "page": args["page"],
-                    "per_page": args["per_page"]}
+            # Schedules are few (one per rule and process), and reach depends on their JSON subjects.
+            reachable = [s for s in session.scalars(select(Schedule).order_by(Schedule.id.desc()))
+                         if schedules.within_reach(actor, s.subjects, s.level)]
+            items = reachable[(page - 1) * per_page:page * per_page]
+            return {"items": [schedule_view(session, s) for s in items], "total": len(reachable), "page": page,
+                    "per_page": per_page}
 
 
 @blp.route("/schedules/<int:schedule_id>")
@@ -62,7 +70,7 @@ class ScheduleResource(MethodView):
     def get(self, schedule_id):
         """One schedule with every occurrence it ran (instance or error)."""
         with engine().db.transaction() as session:
-            return schedule_view(session, schedules.get(session, schedule_id), with_runs=True)
+            return schedule_view(session, schedules.get(session, schedule_id, current_actor()), with_runs=True)
 
 
 @blp.route("/schedules/<int:schedule_id>/deactivate")
@@ -75,5 +83,5 @@ class DeactivateResource(MethodView):
         actor = current_actor()
         require_writer(actor)
         with engine().db.transaction() as session:
-            schedule = schedules.deactivate(session, schedule_id, actor.username, body["reason"])
+            schedule = schedules.deactivate(session, schedule_id, actor, body["reason"])
             return schedule_view(session, schedule, with_runs=True)

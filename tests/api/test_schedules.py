@@ -128,3 +128,34 @@ def test_subject_provider_plugs_in_the_registry(admin, engine, clock, monkeypatc
     assert len(run_worker(engine)[1]) == 2
     with engine.db.transaction() as session:
         assert session.get(Schedule, created.get_json()["id"]).subjects == "active_committees"
+
+
+def test_an_authority_schedules_only_within_its_level_and_jurisdiction(admin, login, monkeypatch):
+    """谁审批、谁监管: 江苏's authority plans, reads and stops schedules of 江苏's subjects only; a registry-wide
+    provider needs an unscoped grant; process admins and auditors reach every schedule."""
+    admin.deploy("timer_wait.bpmn")
+    monkeypatch.setitem(schedules.SUBJECT_PROVIDERS, "active_committees", lambda session: [{"committee": "MTC-20"}])
+    jiangsu = login("js", "authority:level/provincial/江苏")
+    zhejiang = login("zj", "authority:level/provincial/浙江")
+    auditor = login("aud", "auditor")
+
+    def plan(caller, *subjects):
+        return caller.post("/schedules", json={"process_key": "timer_wait", "rule": {"kind": "yearly", "date": "01-15"},
+                                               "subjects": list(subjects) or "active_committees"})
+
+    ours = {"committee": "MTC-31", "level": "provincial", "jurisdiction": "江苏"}
+    theirs = {"committee": "MTC-41", "level": "provincial", "jurisdiction": "浙江"}
+    created = plan(jiangsu, ours)
+    assert created.status_code == 201
+    schedule_id = created.get_json()["id"]
+    for refused in (plan(jiangsu, theirs), plan(jiangsu, ours, theirs), plan(jiangsu), plan(jiangsu, {})):
+        assert refused.status_code == 403 and refused.get_json()["rule"] == "scope", refused.get_json()
+    assert plan(admin).status_code == 201  # the process admin runs the registry-wide schedules
+
+    assert [s["id"] for s in jiangsu.get("/schedules").get_json()["items"]] == [schedule_id]
+    assert zhejiang.get("/schedules").get_json()["total"] == 0
+    assert zhejiang.get(f"/schedules/{schedule_id}").status_code == 404
+    assert zhejiang.post(f"/schedules/{schedule_id}/deactivate", json={"reason": "越权"}).status_code == 404
+    assert auditor.get("/schedules").get_json()["total"] == 2
+    assert jiangsu.post(f"/schedules/{schedule_id}/deactivate", json={"reason": "委员会撤销"}).get_json()["active"] \
+        is False
