@@ -9,7 +9,7 @@ import click
 
 from api import cli_demo, cli_timers, cli_users
 from engine import users
-from engine.actors import Grant
+from engine.actors import ROLES, Grant
 from engine.config import Settings
 from engine.demo import seed
 from engine.errors import EngineError
@@ -18,21 +18,8 @@ from engine.workflow_engine import WorkflowEngine
 DEMO_PASSWORD = "mtcflow-demo"
 DEMO_SECRET_KEY = "mtcflow-embedded-demo-secret-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
-DEMO_ROLES = {
-    "authority": "批准机关（市场监管总局计量司）",
-    "chair": "主任委员",
-    "vice_chair": "副主任委员",
-    "secretary_general": "秘书长",
-    "secretariat": "秘书处",
-    "member": "委员",
-    "corresponding_member": "通讯单位成员",
-    "drafter": "起草人",
-    "chief_reviewer": "主审人",
-    "observer": "社会专家、群众代表",
-    "auditor": "监督审计人员",
-    "process_admin": "流程管理员",
-    "user_admin": "用户管理员",
-}
+# One demo account per role, labelled as engine.actors.ROLES labels it (the demo authority is the national one).
+DEMO_ROLES = {**ROLES, "authority": f"{ROLES['authority']}（市场监管总局计量司）"}
 
 
 def _engine() -> WorkflowEngine:

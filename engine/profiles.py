@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import ROOT
+from .installed import Installed
 
 log = logging.getLogger("mtcflow.profiles")
 DEFAULT_LEVEL = "national"
@@ -141,22 +141,6 @@ def default_directory() -> Path:
     return Path(os.environ.get(PROFILES_ENV) or ROOT / "processes" / "profiles")
 
 
-_lock = threading.Lock()
-_current: ProfileSet | None = None
-
-
-def install(profiles: ProfileSet) -> ProfileSet | None:
-    """Make ``profiles`` the set timers, due dates and validation read; returns the previous one."""
-    global _current
-    with _lock:
-        previous, _current = _current, profiles
-    return previous
-
-
-def current() -> ProfileSet:
-    """The installed profiles, loaded from the default directory on first use."""
-    global _current
-    with _lock:
-        if _current is None:
-            _current = load_profiles(default_directory())
-        return _current
+_installed: Installed[ProfileSet] = Installed(lambda: load_profiles(default_directory()))
+install = _installed.install  # make a ProfileSet the one timers, due dates and validation read
+current = _installed.current  # the installed profiles, loaded from the default directory on first use

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import chinese_calendar
+
+from .installed import Installed
 
 log = logging.getLogger("mtcflow.calendar")
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps UTC+8 all year (no DST since 1991)
@@ -151,23 +152,13 @@ class WorkCalendar:
         return day, warnings
 
 
-_lock = threading.Lock()
-_current: WorkCalendar | None = None
+def _default_calendar() -> WorkCalendar:
+    """The package plus the holidays next to the default profiles."""
+    from .profiles import default_directory
+
+    return WorkCalendar(default_directory() / "holidays")
 
 
-def install(calendar: WorkCalendar) -> WorkCalendar | None:
-    global _current
-    with _lock:
-        previous, _current = _current, calendar
-    return previous
-
-
-def current() -> WorkCalendar:
-    """The installed calendar; on first use, the package plus the holidays next to the default profiles."""
-    global _current
-    with _lock:
-        if _current is None:
-            from .profiles import default_directory
-
-            _current = WorkCalendar(default_directory() / "holidays")
-        return _current
+_installed: Installed[WorkCalendar] = Installed(_default_calendar)
+install = _installed.install
+current = _installed.current
