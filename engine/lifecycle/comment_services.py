@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import Forbidden, InvalidInput
 from ..service_tasks import ServiceContext, service
-from . import spec_documents, spec_registry
+from . import notices, spec_documents, spec_registry
 from .spec_common import change, iso, now, profile, spec_of, spec_variables
 
 ANSWERS = ("adopted", "partly_adopted", "not_adopted")
@@ -29,9 +29,9 @@ def comment_notice_params(ctx: ServiceContext, data: dict) -> dict:
         raise InvalidInput(f"The comment draft goes to at least {minimum} units (profile comment_min_units); "
                            f"{sent} given.", [{"field": "units_sent", "message": f"at least {minimum}"}])
     drafts = (spec.documents or {}).get("drafting", {}).get("征求意见稿", [])
-    return {**spec_variables(spec), "notice_kind": "comment_draft", "notice_window": "comment_window",
-            "notice_subject": f"征求意见：{spec.type}《{spec.title}》（征求意见稿）", "notice_ref": spec.id,
-            "notice_document_ids": [d["id"] for d in drafts]}
+    return {**spec_variables(spec), **notices.open_request(
+        "comment_draft", "comment_window", f"征求意见：{spec.type}《{spec.title}》（征求意见稿）", spec.id,
+        [d["id"] for d in drafts])}
 
 
 @service("comment_notice_opened")

@@ -23,6 +23,7 @@ from ..errors import Conflict, InvalidInput
 from ..service_tasks import ServiceContext, service
 from ..workdays import BEIJING
 from . import committee_registry as registry
+from . import notices
 from .committee_models import CommitteeAssessment, CommitteeReport
 from .committee_services import assessment_outcome, committee_of, profile_of, record, set_status
 
@@ -209,9 +210,8 @@ def revocation_notice_params(ctx: ServiceContext, data: dict) -> dict:
     committee = committee_of(ctx)
     successor = _successor(ctx, committee, data)
     _reason(data)
-    return {"notice_kind": "revocation", "notice_window": "revocation_notice_window",
-            "notice_subject": f"撤销公示：{committee.name}（{committee.code}），规范移交 {successor.code}",
-            "notice_ref": committee.code, "notice_document_ids": []}
+    subject = f"撤销公示：{committee.name}（{committee.code}），规范移交 {successor.code}"
+    return notices.open_request("revocation", "revocation_notice_window", subject, committee.code)
 
 
 @service("committee_exit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import Conflict
 from ..service_tasks import ServiceContext, service
-from . import spec_numbering, spec_registry
+from . import notices, spec_numbering, spec_registry
 from .spec_common import actor_name, change, iso, now, parse_date, spec_of, spec_variables
 from .spec_models import Specification
 
@@ -89,9 +89,8 @@ def revision_open(ctx: ServiceContext, data: dict) -> dict:
 def abolition_notice_params(ctx: ServiceContext, data: dict) -> dict:
     spec = _published(ctx, data)
     change(ctx, spec, "abolition_notice", reason=data.get("abolition_reason"))
-    return {**spec_variables(spec), "notice_kind": "abolition", "notice_window": "abolition_notice_window",
-            "notice_subject": f"废止公示：{spec.number}《{spec.title}》", "notice_ref": spec.id,
-            "notice_document_ids": []}
+    return {**spec_variables(spec), **notices.open_request(
+        "abolition", "abolition_notice_window", f"废止公示：{spec.number}《{spec.title}》", spec.id)}
 
 
 @service("spec_abolish")

@@ -35,6 +35,12 @@ MAX_DOCUMENTS = 50
 ENDED_STATES = ("completed", "cancelled")  # as engine.runtime; a notice of an ended process is withdrawn
 
 
+def open_request(kind: str, window: str, subject: str, ref: str, document_ids: list[int] | None = None) -> dict:
+    """The variables the ``notice_open`` service reads, as a parameters service hands them to it."""
+    return {"notice_kind": kind, "notice_window": window, "notice_subject": subject, "notice_ref": ref,
+            "notice_document_ids": list(document_ids or [])}
+
+
 def text_variable(data: dict, name: str, max_length: int, required: bool = True) -> str | None:
     value = data.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ..errors import Forbidden, InvalidInput
 from ..models import User
 from ..service_tasks import ServiceContext, service
-from . import spec_numbering, spec_registry
+from . import notices, spec_numbering, spec_registry
 from .spec_common import (
     actor_name,
     change,
@@ -131,9 +131,8 @@ def project_notice_params(ctx: ServiceContext, data: dict) -> dict:
     spec = spec_of(ctx, data)
     change(ctx, spec, "project_notice", stage="project_notice")
     label = "修订" if spec.kind == "revision" else "制定"
-    return {**spec_variables(spec), "notice_kind": "project", "notice_window": "project_notice_window",
-            "notice_subject": f"立项公示：{label}{spec.type}《{spec.title}》", "notice_ref": spec.id,
-            "notice_document_ids": []}
+    return {**spec_variables(spec), **notices.open_request(
+        "project", "project_notice_window", f"立项公示：{label}{spec.type}《{spec.title}》", spec.id)}
 
 
 @service("project_include")
