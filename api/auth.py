@@ -6,8 +6,9 @@ from functools import wraps
 from flask import current_app, g, request
 
 from api import sessions
-from engine import assignment, users
-from engine.actors import Actor
+from engine.access import accounts as users
+from engine.access import assignment
+from engine.access.actors import Actor
 from engine.errors import Forbidden, Unauthorized
 from engine.workflow_engine import WorkflowEngine
 

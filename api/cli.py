@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from api import cli_demo, cli_timers, cli_users
-from engine import users
-from engine.actors import ROLES, Grant
+from engine.access import accounts as users
+from engine.access.actors import ROLES, Grant
 from engine.config import Settings
 from engine.demo import seed
 from engine.errors import EngineError
@@ -18,7 +18,7 @@ from engine.workflow_engine import WorkflowEngine
 DEMO_PASSWORD = "mtcflow-demo"
 DEMO_SECRET_KEY = "mtcflow-embedded-demo-secret-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
-# One demo account per role, labelled as engine.actors.ROLES labels it (the demo authority is the national one).
+# One demo account per role, labelled as engine.access.actors.ROLES labels it (the demo authority is the national one).
 DEMO_ROLES = {**ROLES, "authority": f"{ROLES['authority']}（市场监管总局计量司）"}
 
 

@@ -7,9 +7,9 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy import func, select
 
-from engine import audit
 from engine.config import Settings
-from engine.models import Event
+from engine.history import audit
+from engine.history.models import Event
 from engine.workflow_engine import WorkflowEngine
 
 

@@ -7,9 +7,9 @@ import threading
 
 import click
 
-from engine import schedules
 from engine.errors import EngineError
-from engine.timer_worker import TimerWorker
+from engine.timers import schedules
+from engine.timers.worker import TimerWorker
 
 
 def start_embedded(eng) -> TimerWorker | None:
@@ -101,7 +101,7 @@ def register(main: click.Group, make_engine, fail) -> None:
         eng.migrate()
         from sqlalchemy import select
 
-        from engine.timer_models import Schedule
+        from engine.timers.models import Schedule
 
         with eng.db.transaction() as session:
             for s in session.scalars(select(Schedule).order_by(Schedule.id)):

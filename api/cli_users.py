@@ -11,10 +11,10 @@ from collections.abc import Callable
 import click
 from sqlalchemy import select
 
-from engine import users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
+from engine.access.models import RoleAssignment, User
 from engine.errors import EngineError
-from engine.models import RoleAssignment, User
 
 
 def by() -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas import PageArgs, page_of
-from engine.lifecycle.committee_models import MEMBER_ROLES, STATUSES
-from engine.scopes import LEVELS
+from engine.access.scopes import LEVELS
+from engine.committees.models import MEMBER_ROLES, STATUSES
 
 
 class CommitteeListArgs(PageArgs):

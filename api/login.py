@@ -6,7 +6,8 @@ import logging
 
 from flask import request
 
-from engine import login_guard, users
+from engine.access import accounts as users
+from engine.access import login_guard
 from engine.errors import Conflict, TooManyRequests, Unauthorized
 from engine.workflow_engine import WorkflowEngine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas import PageArgs, Strict, page_of
-from engine.lifecycle.notices import COMMENT_KINDS, KINDS, STATUSES, TEXT_MAX
+from engine.notices.board import COMMENT_KINDS, KINDS, STATUSES, TEXT_MAX
 
 
 class NoticeListArgs(PageArgs):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from api.schemas import PageArgs
-from engine.lifecycle.spec_models import KINDS, STAGES, TYPES
+from engine.specifications.models import KINDS, STAGES, TYPES
 
 
 class SpecListArgs(PageArgs):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
-from engine.forms import FormRegistry
-from engine.models import Definition, Instance, Task, Timer
+from engine.runtime.forms import FormRegistry
+from engine.runtime.models import Definition, Instance, Task, Timer
 
 
 def paginate(session: Session, query, page: int, per_page: int) -> tuple[list, int]:

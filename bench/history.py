@@ -19,10 +19,13 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bench.lifecycle import ACTOR, QUICK, open_task
-from engine import audit, migrate, replay
 from engine.config import Settings
-from engine.history import GENESIS, compute_hash
-from engine.models import Event, Instance
+from engine.db import migrate
+from engine.history import audit
+from engine.history.log import GENESIS, compute_hash
+from engine.history.models import Event
+from engine.runtime import replay
+from engine.runtime.models import Instance
 from engine.workflow_engine import WorkflowEngine
 
 

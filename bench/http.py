@@ -27,10 +27,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.lifecycle import ACTOR, QUICK
-from engine import migrate, users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
 from engine.config import ROOT, Settings
-from engine.models import Task
+from engine.db import migrate
+from engine.runtime.models import Task
 from engine.workflow_engine import WorkflowEngine
 
 CLIENT_PROCESSES, CLIENT_THREADS = 2, 4

@@ -25,11 +25,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, select, text
 
 from api.views import paginate, paginate_capped
-from engine import assignment, inbox, migrate
-from engine.actors import Actor, Grant
-from engine.db import Database
-from engine.models import Definition, Instance, Task, User
-from engine.role_models import ConflictDeclaration, InstanceFact
+from engine.access import assignment, inbox
+from engine.access.actors import Actor, Grant
+from engine.access.models import ConflictDeclaration, InstanceFact, User
+from engine.db import migrate
+from engine.db.session import Database
+from engine.runtime.models import Definition, Instance, Task
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 PROVINCES = ["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",

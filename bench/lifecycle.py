@@ -19,11 +19,11 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from engine import migrate
-from engine.actors import Actor, Grant
+from engine.access.actors import Actor, Grant
+from engine.bpmn.scripting import script_engine_factory
 from engine.config import ROOT, Settings
-from engine.models import Task
-from engine.scripting import script_engine_factory
+from engine.db import migrate
+from engine.runtime.models import Task
 from engine.workflow_engine import WorkflowEngine
 
 QUICK = ROOT / "tests" / "fixtures" / "bpmn" / "quick.bpmn"

@@ -21,10 +21,11 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, text
 
 from engine import clock as clock_module
-from engine import migrate
-from engine.actors import SYSTEM_ACTOR
+from engine.access.actors import SYSTEM_ACTOR
 from engine.config import ROOT, Settings
-from engine.models import Event, Timer
+from engine.db import migrate
+from engine.history.models import Event
+from engine.runtime.models import Timer
 from engine.workflow_engine import WorkflowEngine
 
 TIMER_WAIT = ROOT / "tests" / "fixtures" / "bpmn" / "timer_wait.bpmn"  # P30D, then a user task
@@ -67,7 +68,7 @@ def set_up(url: str, count: int, window: float) -> None:
 
 def _work(url: str, offset_seconds: float, batch: int, stop_at: float, barrier) -> None:
     """One worker process: the real TimerWorker (APScheduler wakes it at the next due time)."""
-    from engine.timer_worker import TimerWorker
+    from engine.timers.worker import TimerWorker
 
     clock_module.install(OffsetClock(timedelta(seconds=offset_seconds)))
     engine = engine_for(url)

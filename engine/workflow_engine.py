@@ -3,22 +3,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import (
-    lifecycle,  # noqa: F401  (registers the lifecycle services)
-    migrate,
-    timing,
-    users,
-)
-from .config import Settings
-from .db import Database
-from .definitions import DefinitionStore, deploy_directory_files
-from .forms import FormRegistry
-from .lifecycle import (
-    committee_providers,  # noqa: F401  (schedule subjects from the committee registry)
-    spec_providers,  # noqa: F401  (schedule subjects from the specification registry)
-)
-from .runtime import Runtime
-from .scripting import script_engine_factory
+from engine import lifecycle  # noqa: F401  (registers the services the diagrams call)
+from engine.access import accounts as users
+from engine.committees import providers as committee_providers  # noqa: F401
+from engine.specifications import providers as spec_providers  # noqa: F401
+from engine.bpmn.scripting import script_engine_factory
+from engine.config import Settings
+from engine.db import migrate
+from engine.db.session import Database
+from engine.runtime.actions import Runtime
+from engine.runtime.definitions import DefinitionStore, deploy_directory_files
+from engine.runtime.forms import FormRegistry
+from engine.timers import expressions as timing
 
 
 class WorkflowEngine:

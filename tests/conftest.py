@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine import clock as clock_module
-from engine import migrate, users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
 from engine.config import ROOT, Settings
+from engine.db import migrate
 from engine.workflow_engine import WorkflowEngine
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -2,9 +2,10 @@
 and every hash chain verifies."""
 from sqlalchemy import select
 
-from engine import audit, replay
-from engine.models import Instance, Task, Timer
-from engine.runtime import instance_data
+from engine.history import audit
+from engine.runtime import replay
+from engine.runtime.actions import instance_data
+from engine.runtime.models import Instance, Task, Timer
 
 
 def assert_replay_matches_stored(engine, instance_id: str) -> None:

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from engine import schedules
-from engine.models import Event, Timer
-from engine.timer_service import TimerService
+from engine.history.models import Event
+from engine.runtime.models import Timer
+from engine.timers import schedules
+from engine.timers.service import TimerService
 
 CST_OFFSET_HOURS = 8
 

@@ -5,7 +5,8 @@ from api import login, ratelimit
 from api.auth import authenticated, bearer_token, current_actor, engine
 from api.blueprint import Blueprint
 from api.schemas import MeSchema, TokenRequest, TokenResponse
-from engine import conflicts, users
+from engine.access import accounts as users
+from engine.access import conflicts
 
 blp = Blueprint("auth", __name__, description="登录与身份 · Authentication")
 

@@ -8,10 +8,10 @@ from api.auth import engine
 from api.blueprint import Blueprint
 from api.committee_schemas import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
 from api.views import page_payload
+from engine.committees import registry
+from engine.committees.models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember
+from engine.committees.rules import ROLE_NAMES
 from engine.errors import NotFound
-from engine.lifecycle import committee_registry as registry
-from engine.lifecycle.committee_models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember
-from engine.lifecycle.committee_rules import ROLE_NAMES
 
 blp = Blueprint("committees", __name__, description="委员会名录 · Committee registry (no login)")
 

@@ -5,8 +5,9 @@ from sqlalchemy import select
 from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.role_schemas import ConflictListSchema, ConflictRequest, ConflictSchema
-from engine import assignment, conflicts, users
-from engine.models import Instance
+from engine.access import accounts as users
+from engine.access import assignment, conflicts
+from engine.runtime.models import Instance
 
 blp = Blueprint("conflicts", __name__, description="利益冲突声明 · Conflicts of interest")
 

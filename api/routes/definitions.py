@@ -14,7 +14,7 @@ from api.schemas import (
 )
 from api.views import definition_view, page_payload, paginate
 from engine.errors import InvalidBpmn, InvalidInput, NotFound
-from engine.models import Definition
+from engine.runtime.models import Definition
 
 blp = Blueprint("definitions", __name__, description="流程定义 · Process definitions")
 ADMIN = "process_admin"

@@ -10,8 +10,8 @@ from api.blueprint import Blueprint
 from api.notice_schemas import UPLOAD_BODY, DocumentListSchema, DocumentSchema
 from api.routes.notices import download
 from engine.errors import InvalidInput
-from engine.lifecycle import documents
-from engine.lifecycle.notice_models import Document
+from engine.notices import documents
+from engine.notices.models import Document
 
 blp = Blueprint("documents", __name__, description="文件 · Documents of instances and tasks")
 API = "/api/v1"

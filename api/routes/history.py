@@ -17,8 +17,11 @@ from api.schemas import (
     page_of,
 )
 from api.views import page_payload, paginate
-from engine import assignment, audit, replay
-from engine.models import Event, Instance
+from engine.access import assignment
+from engine.history import audit
+from engine.history.models import Event
+from engine.runtime import replay
+from engine.runtime.models import Instance
 
 blp = Blueprint("history", __name__, description="历史、回放与审计 · History, replay and audit")
 AUDIT_ROLES = ("auditor", "authority", "process_admin")
@@ -31,7 +34,7 @@ def event_view(e: Event) -> dict:
 
 
 def _require_instance(session, instance_id: str) -> Instance:
-    """404 also outside the caller's scopes (engine.assignment), so history never leaks another scope's work."""
+    """404 also outside the caller's scopes (engine.access.assignment), so history never leaks another scope's work."""
     return assignment.visible_instance(session, current_actor(), instance_id)
 
 

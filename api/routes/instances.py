@@ -14,9 +14,9 @@ from api.schemas import (
     page_of,
 )
 from api.views import instance_view, page_payload, paginate
-from engine import assignment
-from engine.models import Instance
-from engine.runtime import instance_data
+from engine.access import assignment
+from engine.runtime.actions import instance_data
+from engine.runtime.models import Instance
 
 blp = Blueprint("instances", __name__, description="流程实例 · Process instances")
 

@@ -22,11 +22,13 @@ from api.notice_schemas import (
     StaffCommentListSchema,
 )
 from api.views import page_payload
-from engine import assignment, clock, scopes
+from engine import clock
+from engine.access import assignment, scopes
 from engine.errors import NotFound
-from engine.lifecycle import documents, notices
-from engine.lifecycle.notice_models import Document, Notice, NoticeComment
-from engine.models import Instance
+from engine.notices import board as notices
+from engine.notices import documents
+from engine.notices.models import Document, Notice, NoticeComment
+from engine.runtime.models import Instance
 
 blp = Blueprint("notices", __name__, description="公示与意见 · Public notices and comments (no login)")
 API = "/api/v1"

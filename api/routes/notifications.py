@@ -5,8 +5,8 @@ from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
 from api.timer_schemas import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
 from api.views import paginate
-from engine import notifications
-from engine.timer_models import Notification
+from engine.runtime import notifications
+from engine.runtime.models import Notification
 
 blp = Blueprint("notifications", __name__, description="提醒 · Notifications")
 

@@ -6,7 +6,7 @@ from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
 from api.schemas import PageArgs, TaskSchema, page_of
 from api.views import page_payload, paginate, task_view
-from engine import reports
+from engine.runtime import reports
 
 blp = Blueprint("reports", __name__, description="统计报表 · Reports")
 READERS = ("authority", "auditor", "process_admin", "secretary_general")

@@ -6,9 +6,9 @@ from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.schemas import PageArgs
 from api.timer_schemas import DeactivateRequest, SchedulePageSchema, ScheduleRequest, ScheduleSchema
-from engine import schedules
 from engine.errors import Forbidden
-from engine.timer_models import Schedule
+from engine.timers import schedules
+from engine.timers.models import Schedule
 
 blp = Blueprint("schedules", __name__, description="定期启动 · Schedules")
 WRITERS = ("authority", "process_admin")

@@ -10,11 +10,11 @@ from api.auth import BEARER, engine
 from api.blueprint import Blueprint
 from api.spec_schemas import SpecificationSchema, SpecListArgs, SpecPageSchema
 from api.views import page_payload, paginate
-from engine import users
-from engine.actors import Actor
+from engine.access import accounts as users
+from engine.access.actors import Actor
 from engine.errors import NotFound
-from engine.lifecycle import spec_registry
-from engine.lifecycle.spec_models import Specification
+from engine.specifications import registry as spec_registry
+from engine.specifications.models import Specification
 
 blp = Blueprint("specifications", __name__, description="计量技术规范名录 · Specification registry")
 

@@ -1,11 +1,11 @@
-"""The inbox and a task's life: claim, unclaim, assign, complete. Rules live in engine.assignment."""
+"""The inbox and a task's life: claim, unclaim, assign, complete. Rules live in engine.access.assignment."""
 from flask.views import MethodView
 
 from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.schemas import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
 from api.views import page_payload, paginate_capped, task_view
-from engine import assignment, inbox
+from engine.access import assignment, inbox
 
 blp = Blueprint("tasks", __name__, description="待办任务 · Tasks")
 

@@ -6,10 +6,12 @@ from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
 from api.timer_schemas import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
 from api.views import paginate
-from engine import assignment, clock, timer_service
+from engine import clock
+from engine.access import assignment
 from engine.errors import NotFound
-from engine.models import Instance, Timer
-from engine.timer_service import MAX_ATTEMPTS
+from engine.runtime.models import Instance, Timer
+from engine.timers import service as timer_service
+from engine.timers.service import MAX_ATTEMPTS
 
 blp = Blueprint("timers", __name__, description="定时器 · Timers")
 READERS = ("authority", "process_admin", "auditor")

@@ -21,10 +21,11 @@ from api.role_schemas import (
 )
 from api.schemas import page_of
 from api.views import page_payload, paginate
-from engine import users
-from engine.actors import AUDITOR, Grant
+from engine.access import accounts as users
+from engine.access.actors import AUDITOR, Grant
+from engine.access.models import RoleAssignment, User
 from engine.errors import Forbidden, InvalidInput
-from engine.models import RoleAssignment, Task, User
+from engine.runtime.models import Task
 
 blp = Blueprint("users", __name__, description="用户与角色 · Users and role assignments")
 ADMIN = "user_admin"

@@ -9,9 +9,10 @@ from flask_wtf.csrf import CSRFError
 
 from api import ratelimit, sessions
 from api.login import log_in
-from engine import users
+from engine.access import accounts as users
+from engine.committees import models as committee_models
 from engine.errors import TooManyRequests, Unauthorized
-from engine.lifecycle import committee_models, spec_models
+from engine.specifications import models as spec_models
 
 bp = Blueprint("web", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/static")

@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from .. import schedules, users
-from ..actors import Actor, Grant
-from ..clock import ManualClock
-from ..errors import Conflict, EngineError
-from ..lifecycle import documents, notices
-from ..models import Instance, Task, Timer
-from ..runtime import ENDED_STATES, instance_data
-from ..timer_service import TimerService
+from engine.access import accounts as users
+from engine.access.actors import Actor, Grant
+from engine.clock import ManualClock
+from engine.errors import Conflict, EngineError
+from engine.notices import board as notices
+from engine.notices import documents
+from engine.runtime.actions import ENDED_STATES, instance_data
+from engine.runtime.models import Instance, Task, Timer
+from engine.timers import schedules
+from engine.timers.service import TimerService
 
 OPEN = ("ready", "claimed")
 

@@ -2,8 +2,8 @@
 pass BR5/BR6) and the user accounts that act in the processes."""
 from __future__ import annotations
 
-from .driver import Driver
-from .spec_phases import AUTHORITY, Team
+from engine.demo.driver import Driver
+from engine.demo.spec_phases import AUTHORITY, Team
 
 PROVINCIAL_AUTHORITY = "js_amr"
 

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
-from .. import clock as engine_clock
-from ..clock import ManualClock
-from ..lifecycle.committee_models import Committee
-from . import people
-from .driver import Driver, Program
-from .spec_phases import AUTHORITY, Team, after_window, publish
+from engine import clock as engine_clock
+from engine.clock import ManualClock
+from engine.committees.models import Committee
+from engine.demo import people
+from engine.demo.driver import Driver, Program
+from engine.demo.spec_phases import AUTHORITY, Team, after_window, publish
 
 SPAN_DAYS = 1650
 PLAN_NOTICE_DAYS = 31  # the establishment plan's public notice (30 days national) runs before day 0
@@ -313,7 +313,7 @@ class Demo:
 
     def noticed(self, key: str, days_before_end: int) -> Program:
         """P6: the 立项 notice is open, with public comments."""
-        from .spec_phases import notice_project, propose
+        from engine.demo.spec_phases import notice_project, propose
 
         yield self.before_end(days_before_end)
         team = self.teams["MTC01"]
@@ -324,14 +324,14 @@ class Demo:
         self.d.progress(f"  {SPECS[key][0]['title']}: 立项公示 open")
 
     def proposed(self, days_before_end: int) -> Program:
-        from .spec_phases import propose
+        from engine.demo.spec_phases import propose
 
         yield self.before_end(days_before_end)
         propose(self.d, self.teams["MTC01"], _proposal("JJF", "三坐标测头校准规范", "接触式三坐标测头", "drafter_sh"))
         self.d.progress("  三坐标测头校准规范: proposed")
 
     def rejected(self, key: str, day: int) -> Program:
-        from .spec_phases import propose
+        from engine.demo.spec_phases import propose
 
         yield self.at(day)
         team = self.teams["MTC01"]
@@ -355,7 +355,7 @@ class Demo:
 
     def _evaluation_due(self, key: str) -> datetime:
         """When the schedule starts P11: effect_evaluation_after (3 years) after the effective date, 09:00."""
-        from ..lifecycle.spec_models import Specification
+        from engine.specifications.models import Specification
 
         with self.d.engine.db.transaction() as session:
             effective = session.get(Specification, self.ids[key]).effective_date

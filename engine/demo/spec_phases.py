@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .driver import Driver, Program
+from engine.demo.driver import Driver, Program
 
 AUTHORITY = "samr"
 

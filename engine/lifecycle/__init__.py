@@ -1,11 +1,11 @@
 """Lifecycle of committees and specifications: registries, services the diagrams call, notices, documents."""
-from . import committee_services  # noqa: F401,I001
-from . import committee_supervision  # noqa: F401,I001
-from . import notice_services  # noqa: F401
-from . import project_services  # noqa: F401
-from . import drafting_services  # noqa: F401
-from . import comment_services  # noqa: F401
-from . import review_services  # noqa: F401
-from . import approval_services  # noqa: F401
-from . import maintenance_services  # noqa: F401
-from . import term_extension_services  # noqa: F401
+from engine.committees import services as committee_services  # noqa: F401,I001
+from engine.committees import supervision as committee_supervision  # noqa: F401,I001
+from engine.notices import services as notice_services  # noqa: F401
+from engine.specifications import projects as project_services  # noqa: F401
+from engine.specifications import drafting as drafting_services  # noqa: F401
+from engine.specifications import comments as comment_services  # noqa: F401
+from engine.specifications import review as review_services  # noqa: F401
+from engine.specifications import approval as approval_services  # noqa: F401
+from engine.specifications import maintenance as maintenance_services  # noqa: F401
+from engine.committees import term_extension as term_extension_services  # noqa: F401

@@ -1,8 +1,8 @@
 """Helpers for the roles tests: users with units and scoped grants, logged in over HTTP."""
 from __future__ import annotations
 
-from engine import users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
 from tests.conftest import PASSWORD, Caller
 
 RULE_CODES = {"lane-role": "lane", "auditor-read-only": "read"}

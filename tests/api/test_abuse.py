@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from engine.login_guard import Backoff, LoginFailure
+from engine.access.login_guard import Backoff, LoginFailure
 from tests.conftest import PASSWORD
 
 

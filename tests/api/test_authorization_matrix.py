@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.actors import SYSTEM_ACTOR
+from engine.access.actors import SYSTEM_ACTOR
 from tests.api.roles_support import log_in, make_user, mismatches, outcome, table
 from tests.conftest import BPMN, PASSWORD
 
@@ -159,7 +159,7 @@ def world(app, engine, admin):
         with engine.db.transaction() as session:
             created = engine.runtime.start(session, SYSTEM_ACTOR, "roles_matrix", scope=scope,
                                            variables={"livelihood": True})
-            from engine.models import Task
+            from engine.runtime.models import Task
 
             rows = session.query(Task).filter(Task.instance_id == created.id).all()
             return created.id, {row.role: row.id for row in rows}
@@ -186,7 +186,7 @@ def run_scoped(engine, callers, instance, role: str, column: str, scope: dict, s
     if column == "unclaim":
         holder = callers[role] if scope is IN and role in LANES else None
         with engine.db.transaction() as session:
-            from engine import users
+            from engine.access import accounts as users
 
             actor = users.actor_for(session, users.get_user(session, holder.username)) if holder else SYSTEM_ACTOR
             engine.runtime.claim(session, actor, task)
@@ -251,7 +251,7 @@ def run_global(engine, caller, role: str, column: str) -> str:
                                                                      "reason": "matrix"}))
     if column == "revoke":
         with engine.db.transaction() as session:
-            from engine import users
+            from engine.access import accounts as users
 
             assignment_id = users.grants_of(session, users.get_user(session, target))[0].id
         return outcome(caller.post(f"/users/{target}/grants/{assignment_id}/revoke", json={"reason": "matrix"}))

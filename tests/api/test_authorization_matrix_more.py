@@ -233,8 +233,8 @@ def test_documents(world, engine, where):
 
 
 def _system_document(engine, instance_id: str) -> int:
-    from engine.actors import SYSTEM_ACTOR
-    from engine.lifecycle import documents
+    from engine.access.actors import SYSTEM_ACTOR
+    from engine.notices import documents
 
     with engine.db.transaction() as session:
         policy = documents.DocumentPolicy.from_settings(engine.settings)
@@ -294,8 +294,8 @@ def _deadline_instance(engine, scope: dict) -> tuple[str, dict[str, int], str]:
     """A drafting-deadline instance of the scope: its id, its timers by element, its open drafting task."""
     from sqlalchemy import select
 
-    from engine.actors import SYSTEM_ACTOR
-    from engine.models import Task, Timer
+    from engine.access.actors import SYSTEM_ACTOR
+    from engine.runtime.models import Task, Timer
 
     with engine.db.transaction() as session:
         created = engine.runtime.start(session, SYSTEM_ACTOR, "timer_deadline", scope=scope)
@@ -308,7 +308,7 @@ def _notice(engine, instance_id: str, scope: dict, clock) -> tuple[int, int]:
     """An open public notice of the instance, publishing one document: (notice id, document id)."""
     from datetime import timedelta
 
-    from engine.lifecycle.notice_models import Notice, NoticeDocument
+    from engine.notices.models import Notice, NoticeDocument
 
     document_id = _system_document(engine, instance_id)
     with engine.db.transaction() as session:
@@ -326,7 +326,7 @@ def _notice(engine, instance_id: str, scope: dict, clock) -> tuple[int, int]:
 def _notification_of(engine, instance_id: str) -> int | None:
     from sqlalchemy import select
 
-    from engine.timer_models import Notification
+    from engine.runtime.models import Notification
 
     with engine.db.transaction() as session:
         return session.scalar(select(Notification.id).where(Notification.instance_id == instance_id))
@@ -338,8 +338,8 @@ def test_supervision_and_notices(app, world, engine, clock, where):
     from datetime import timedelta
 
     from api import ratelimit
-    from engine import timer_service
-    from engine.actors import SYSTEM_ACTOR
+    from engine.access.actors import SYSTEM_ACTOR
+    from engine.timers import service as timer_service
     from tests.conftest import BPMN
 
     callers, instance = world
@@ -400,7 +400,7 @@ def test_supervision_and_notices(app, world, engine, clock, where):
 
 
 def _specification(engine, scope: dict, confidential: bool) -> None:
-    from engine.lifecycle.spec_models import Specification
+    from engine.specifications.models import Specification
 
     with engine.db.transaction() as session:
         spec = session.get(Specification, scope["specification"])

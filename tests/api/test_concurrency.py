@@ -3,7 +3,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from engine.models import Event, Task
+from engine.history.models import Event
+from engine.runtime.models import Task
 
 
 def race(n, action):

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 from schemathesis.core.parameters import ParameterLocation
 
-from engine import users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
 from tests.conftest import BPMN, PASSWORD, make_engine, postgres_schema
 
 EXAMPLES = int(os.environ.get("MTCFLOW_FUZZ_EXAMPLES", "25"))

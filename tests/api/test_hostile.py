@@ -78,7 +78,7 @@ def test_flows_that_loop_into_themselves_are_refused(admin):
 
 def test_splitting_loop_stops_at_the_time_budget(admin, login, monkeypatch):
     """Each round of this loop costs more than the last (six minutes to reach the depth bound unchecked)."""
-    from engine import step_budget
+    from engine.runtime import step_budget
 
     monkeypatch.setattr(step_budget, "MAX_SECONDS", 0.5)
     admin.deploy(HOSTILE / "loop_split.bpmn")

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from engine.models import Task
+from engine.runtime.models import Task
 from tests.api.roles_support import person, start
 
 
@@ -72,11 +72,11 @@ def test_pagination(inbox):
 def test_total_is_counted_up_to_the_cap(inbox, monkeypatch, app):
     """Past the cap the total says the cap and total_capped is true; the pages themselves are unchanged."""
     sec12, _, tasks = inbox
-    monkeypatch.setattr("engine.inbox.TOTAL_CAP", 3)
+    monkeypatch.setattr("engine.access.inbox.TOTAL_CAP", 3)
     page = sec12.get("/tasks", query_string={"per_page": 2, "page": 3}).get_json()
     assert (page["total"], page["total_capped"], [t["id"] for t in page["items"]]) == (3, True, [tasks[4]])
     assert sec12.get("/tasks", query_string={"mine": "true"}).get_json()["total_capped"] is False
-    monkeypatch.setattr("engine.inbox.TOTAL_CAP", 5)
+    monkeypatch.setattr("engine.access.inbox.TOTAL_CAP", 5)
     assert (sec12.get("/tasks").get_json()["total"], sec12.get("/tasks").get_json()["total_capped"]) == (5, False)
     schema = app.test_client().get("/api/v1/openapi.json").get_json()["components"]["schemas"]["TaskCappedPage"]
     assert schema["properties"]["total_capped"]["type"] == "boolean"

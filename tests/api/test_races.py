@@ -5,7 +5,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from engine.models import Event, Task
+from engine.history.models import Event
+from engine.runtime.models import Task
 from tests.api.test_concurrency import race
 
 CLIENTS = 8

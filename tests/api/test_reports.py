@@ -31,7 +31,7 @@ def test_overdue_tasks_under_the_supervising_authority(app, engine, admin, clock
 
     from sqlalchemy import update
 
-    from engine.models import Task
+    from engine.runtime.models import Task
 
     admin.deploy("approval.bpmn")
     client = app.test_client()

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine import schedules
-from engine.timer_models import Schedule
+from engine.timers import schedules
+from engine.timers.models import Schedule
 from tests.timer_support import run_worker, utc
 
 COMMITTEES = ["MTC-12", "MTC-13", "MTC-14"]

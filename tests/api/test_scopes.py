@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.role_models import InstanceFact
+from engine.access.models import InstanceFact
 from tests.api.roles_support import person, refused, start
 
 JIANGSU = {"committee": "MTC-12", "level": "provincial", "jurisdiction": "江苏"}

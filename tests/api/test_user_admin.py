@@ -6,8 +6,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from api.cli import main
-from engine import history
-from engine.models import Event
+from engine.history import log as history
+from engine.history.models import Event
 from tests.api.roles_support import log_in, person, refused, start
 from tests.conftest import PASSWORD, make_engine
 
@@ -132,7 +132,7 @@ def test_revoked_grant_stops_completion_and_the_task_is_reassigned(app, engine, 
 
 def test_a_revocation_between_request_and_action_counts(engine, admin, app):
     """The engine re-reads grants inside the action's transaction, not trusting the caller's Actor."""
-    from engine import users
+    from engine.access import accounts as users
     from engine.errors import Forbidden
 
     admin.deploy("approval.bpmn")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
-from engine.models import Task
+from engine.runtime.models import Task
 from tests.api.roles_support import start
 from tests.browser.conftest import sign_in
 from tests.conftest import BPMN

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from engine import users
-from engine.actors import Grant
-from engine.timer_worker import TimerWorker
+from engine.access import accounts as users
+from engine.access.actors import Grant
+from engine.timers.worker import TimerWorker
 from tests.conftest import BPMN, PASSWORD, make_engine
 from tests.faults.tcp_proxy import TcpProxy
 

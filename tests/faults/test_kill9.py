@@ -13,9 +13,11 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from engine import clock, users
-from engine.actors import Grant
-from engine.models import Event, Instance, Task, Timer
+from engine import clock
+from engine.access import accounts as users
+from engine.access.actors import Grant
+from engine.history.models import Event
+from engine.runtime.models import Instance, Task, Timer
 from tests.conftest import PASSWORD, make_engine
 from tests.faults.load import Client
 from tests.faults.server import Server

@@ -18,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
 from engine.config import ROOT
-from engine.models import Event, Instance, Task, Timer
+from engine.history.models import Event
+from engine.runtime.models import Instance, Task, Timer
 from tests.conftest import BPMN, PASSWORD, make_engine, postgres_schema
 from tests.pg.clocked_process import set_time
 from tests.replay_check import assert_all_consistent

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import clock as clock_module
-from engine import schedules
-from engine.actors import SYSTEM_ACTOR
-from engine.models import Event, Instance, Task, Timer
+from engine.access.actors import SYSTEM_ACTOR
+from engine.history.models import Event
+from engine.runtime.models import Instance, Task, Timer
+from engine.timers import schedules
 from tests.conftest import BPMN, make_engine, postgres_schema
 from tests.replay_check import assert_all_consistent
 
@@ -27,7 +28,7 @@ def pg_url():
 
 def _worker(url, barrier, results, name):
     """One worker process with its own engine and the real clock: fire all that is due, start due schedules."""
-    from engine.timer_service import TimerService
+    from engine.timers.service import TimerService
 
     engine = make_engine(url)
     barrier.wait(timeout=120)
@@ -90,8 +91,8 @@ def test_worker_in_another_process_is_woken_by_notify(pg_url):
     """A timer stored by the API process wakes a worker elsewhere through NOTIFY, not only by polling."""
     import time
 
-    from engine import timer_hooks
-    from engine.timer_worker import TimerWorker
+    from engine.timers import hooks as timer_hooks
+    from engine.timers.worker import TimerWorker
 
     api, worker_engine = make_engine(pg_url), make_engine(pg_url)
     api.deploy_files([BPMN / "timer_wait.bpmn"])

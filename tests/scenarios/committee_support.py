@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine.lifecycle import committee_registry
-from engine.lifecycle.committee_models import Committee
+from engine.committees import registry as committee_registry
+from engine.committees.models import Committee
 from tests.timer_support import run_worker
 
 AUTHORITY = "authority:level/national"

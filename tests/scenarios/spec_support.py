@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
-from engine import users
-from engine.actors import Grant
+from engine.access import accounts as users
+from engine.access.actors import Grant
+from engine.committees.models import Committee
 from engine.config import ROOT
 from engine.errors import Conflict
-from engine.lifecycle.committee_models import Committee
 from tests.conftest import PASSWORD, Caller
 from tests.timer_support import run_worker
 
@@ -162,7 +162,7 @@ def seed_spec(engine, spec_id: str = "JJF-2026-101", stage: str = "planned", **f
     from datetime import UTC, datetime
 
     from engine import clock
-    from engine.lifecycle.spec_models import Specification
+    from engine.specifications.models import Specification
 
     values = {"type": "JJF", "title": "数字压力计校准规范", "kind": "new", "committee": CODE, "level": "national",
               "livelihood": True, "drafting_units": ["起草单位"], "drafters": ["drafter"], "extensions": [],

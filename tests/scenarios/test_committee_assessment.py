@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from engine import clock as engine_clock
-from engine.lifecycle import committee_registry
-from engine.lifecycle.committee_models import CommitteeReport
-from engine.lifecycle.spec_models import Specification
+from engine.committees import registry as committee_registry
+from engine.committees.models import CommitteeReport
+from engine.specifications.models import Specification
 from tests.scenarios.committee_support import AUTHORITY, PLAN, Walker, candidate, candidates, composition, deploy
 from tests.scenarios.committee_support import seed_committee as seed
 

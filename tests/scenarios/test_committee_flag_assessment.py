@@ -3,7 +3,7 @@ registry's ``flagged_committees`` starts the assessment assessment_after_flag af
 once per flag; a committee that reports is not assessed; grading clears the flag."""
 from datetime import UTC, datetime
 
-from engine.lifecycle.committee_models import CommitteeReport
+from engine.committees.models import CommitteeReport
 from tests.scenarios.committee_support import AUTHORITY, Walker, deploy, seed_committee
 from tests.timer_support import run_worker, utc
 

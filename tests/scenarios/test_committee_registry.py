@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from engine.lifecycle import committee_registry
+from engine.committees import registry as committee_registry
 from tests.scenarios.committee_support import seed_committee as seed
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from engine.committees import registry as committee_registry
 from engine.config import ROOT
-from engine.lifecycle import committee_registry
 from tests.scenarios.committee_support import AUTHORITY, PLAN, Walker, candidate, candidates, composition, deploy
 from tests.scenarios.committee_support import seed_committee as seed
 from tests.timer_support import run_worker, utc

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 import api.cli
-from engine.lifecycle.spec_models import STAGES
+from engine.specifications.models import STAGES
 
 
 @pytest.fixture

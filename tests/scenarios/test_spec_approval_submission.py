@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from engine.lifecycle import spec_numbering
+from engine.specifications import numbering as spec_numbering
 from tests.scenarios.spec_stories import p10_approve
 from tests.scenarios.spec_support import SCOPE, World, deploy, seed_committee, seed_spec, spec_scope
 

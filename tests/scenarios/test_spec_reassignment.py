@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from engine.lifecycle import spec_registry
+from engine.specifications import registry as spec_registry
 from tests.scenarios.spec_stories import p6_include, p7_submit
 from tests.scenarios.spec_support import PROPOSAL, World, seed_committee, seed_spec
 from tests.timer_support import events

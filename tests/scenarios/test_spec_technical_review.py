@@ -241,7 +241,7 @@ def test_no_observers_for_a_specification_that_is_not_livelihood(w, engine):
 
 
 def test_br3_drafting_unit_voters_stay_within_a_quarter(w, engine):
-    from engine import users
+    from engine.access import accounts as users
 
     with engine.db.transaction() as session:  # m1 and m2 move to the drafting unit: three of its people vote
         for name in ("m1", "m2"):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from engine import assignment, users
-from engine.actors import Actor, Grant
+from engine.access import accounts as users
+from engine.access import assignment
+from engine.access.actors import Actor, Grant
+from engine.access.models import AccessToken, RoleAssignment, User
 from engine.errors import Unauthorized
-from engine.models import AccessToken, RoleAssignment, User
 
 PASSWORD = "correct horse battery"
 

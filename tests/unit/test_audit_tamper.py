@@ -4,9 +4,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select, text
 
-from engine import audit
-from engine.actors import Actor, Grant
-from engine.models import Event, Instance, Task
+from engine.access.actors import Actor, Grant
+from engine.history import audit
+from engine.history.models import Event
+from engine.runtime.models import Instance, Task
 from tests.conftest import BPMN
 
 SEC = Actor("sec", (Grant("secretariat"), Grant("authority")))
@@ -111,7 +112,7 @@ def test_insert_forged_event(engine, story):
 
 
 def test_forged_event_with_valid_hash_still_breaks_the_head(engine, story):
-    from engine.history import compute_hash
+    from engine.history.log import compute_hash
 
     with engine.db.transaction() as session:
         head = session.scalar(select(Event).where(Event.stream == story).order_by(Event.seq.desc()).limit(1))

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from api.cli import main
-from engine.actors import Actor, Grant
+from engine.access.actors import Actor, Grant
 from tests.conftest import BPMN, make_engine
 
 

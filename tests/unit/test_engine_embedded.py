@@ -1,8 +1,9 @@
 """The engine without the API: a script can deploy, start and complete; state survives a new engine."""
 from sqlalchemy import select
 
-from engine.actors import Actor, Grant
-from engine.models import Event, Instance, Task
+from engine.access.actors import Actor, Grant
+from engine.history.models import Event
+from engine.runtime.models import Instance, Task
 from tests.conftest import BPMN, make_engine
 
 SEC = Actor("sec", (Grant("secretariat"),))

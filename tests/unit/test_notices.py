@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import Conflict, InvalidInput
-from engine.lifecycle import documents, notices
-from engine.lifecycle.notice_models import Notice
+from engine.notices import board as notices
+from engine.notices import documents
+from engine.notices.models import Notice
 
 POLICY = documents.DocumentPolicy(max_bytes=100)
 

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from engine.actors import Actor, Grant
+from engine.access.actors import Actor, Grant
 from engine.errors import EngineError
-from engine.models import Task
+from engine.runtime.models import Task
 from tests.replay_check import assert_all_consistent, assert_replay_matches_stored
 
 ROLES = ("secretariat", "authority", "member", "chair", "drafter")

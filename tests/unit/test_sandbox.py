@@ -12,8 +12,8 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import sandbox
-from engine.sandbox import RestrictedEnvironment, SandboxedScriptEngine, SandboxError, check_code
+from engine.bpmn import sandbox
+from engine.bpmn.sandbox import RestrictedEnvironment, SandboxedScriptEngine, SandboxError, check_code
 
 # ---------------------------------------------------------------- normal code
 

@@ -3,8 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine import duties, scopes
-from engine.actors import Grant
+from engine.access import duties, scopes
+from engine.access.actors import Grant
 from engine.errors import InvalidInput
 
 

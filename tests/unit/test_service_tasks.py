@@ -1,9 +1,9 @@
 """Service tasks call registered Python services inside the action; the diagram routes on their results."""
 import pytest
 
-from engine.actors import Actor, Grant
+from engine.access.actors import Actor, Grant
+from engine.bpmn.service_tasks import service
 from engine.errors import Conflict, InvalidBpmn
-from engine.service_tasks import service
 from tests.conftest import BPMN
 
 SEC = Actor("sec", (Grant("secretariat"),))

@@ -6,7 +6,7 @@ import pytest
 from lxml import etree
 
 from engine.config import ROOT
-from engine.forms import FormRegistry
+from engine.runtime.forms import FormRegistry
 
 FILES = sorted(p for p in (ROOT / "processes").glob("p*.bpmn")
                if re.match(r"p(6|7|8|9|10|11|12)_", p.name))

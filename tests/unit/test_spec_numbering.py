@@ -1,7 +1,7 @@
 """Series, marks and the shape of project ids and specification numbers."""
 import pytest
 
-from engine.lifecycle import spec_numbering
+from engine.specifications import numbering as spec_numbering
 
 
 @pytest.mark.parametrize(("spec_type", "level", "jurisdiction", "series"), [

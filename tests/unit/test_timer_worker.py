@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine import runtime as runtime_module
-from engine.actors import SYSTEM_ACTOR
-from engine.models import Event, Instance, Task, Timer
-from engine.timer_service import MAX_ATTEMPTS, TimerService
-from engine.timer_worker import TimerWorker
+from engine.access.actors import SYSTEM_ACTOR
+from engine.history.models import Event
+from engine.runtime import actions as runtime_module
+from engine.runtime.models import Instance, Task, Timer
+from engine.timers.service import MAX_ATTEMPTS, TimerService
+from engine.timers.worker import TimerWorker
 from tests.conftest import BPMN
 from tests.timer_support import events, timers
 

@@ -1,0 +1,48 @@
+"""Moving running specification instances to a successor committee, as a recorded engine step.
+
+An instance's scope follows its ``committee_code`` variable (engine.access.scopes), so changing the instance row
+alone would be undone by its next action. Each instance is therefore locked, its open tasks' data (and
+the data its scope is read from) get the new code, and the state is stored with a
+``committee_reassigned`` event: replay shows the move, the hash chain covers it.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from engine.access.actors import Actor
+from engine.bpmn.scripting import script_engine_factory
+from engine.config import Settings
+from engine.runtime.actions import Runtime
+from engine.runtime.definitions import DefinitionStore
+from engine.runtime.forms import FormRegistry
+from engine.runtime.models import Instance
+
+VARIABLE = "committee_code"
+
+
+@lru_cache(maxsize=1)
+def _runtime() -> Runtime:
+    """A runtime to load and store instances from inside another action (no forms are completed here)."""
+    settings = Settings()
+    return Runtime(DefinitionStore(settings.max_bytes), FormRegistry(),
+                   script_engine_factory(settings.script_time_limit, settings.script_max_steps))
+
+
+def move_instances(session: Session, instances: list[Instance], old_code: str, new_code: str, actor: str) -> None:
+    runtime = _runtime()
+    who = Actor(actor)
+    for row in instances:
+        instance = runtime.lock_instance(session, row.id)
+        workflow, definition = runtime._workflow(session, instance)
+        touched = [t for t in workflow.get_tasks() if not t.has_state(TaskState.FINISHED_MASK)]
+        # the steps the instance's scope and data views read: its own last step and those of called processes
+        touched += [w.last_task for w in (workflow, *workflow.subprocesses.values()) if w.last_task is not None]
+        for task in touched:
+            if task.data.get(VARIABLE, old_code) == old_code:
+                task.data[VARIABLE] = new_code
+        runtime._record(session, instance, "committee_reassigned", who,
+                        data={"from": old_code, "to": new_code, "specification": instance.specification})
+        runtime._store(session, instance, workflow, who, definition)

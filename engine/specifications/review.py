@@ -1,0 +1,214 @@
+"""P9 technical review (审定): consent, papers, the gate before the vote (BR2, BR13), the tally (BR1, BR2,
+BR7: quorum of the voting members, pass share of those voting, non-voters recorded apart), minutes, and
+failing twice. Who may vote or chief-review is the engine's duty rules (BR3, BR4, BR7) at claim time."""
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil
+
+from sqlalchemy import func, select
+
+from engine.access import conflicts
+from engine.access.models import User
+from engine.bpmn.service_tasks import ServiceContext, service
+from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.history.models import Event
+from engine.runtime.models import Task
+from engine.runtime.notifications import role_holders
+from engine.specifications import documents as spec_documents
+from engine.specifications import registry as spec_registry
+from engine.specifications.common import (
+    actor_name,
+    after,
+    change,
+    committee_state,
+    iso,
+    now,
+    profile,
+    ratio,
+    spec_of,
+    spec_variables,
+)
+from engine.timers.workdays import BEIJING
+
+CHOICES = ("yes", "no", "abstain")
+
+
+@service("review_open")
+def review_open(ctx: ServiceContext, data: dict) -> dict:
+    """A review round starts: consent, papers and ballots of an earlier round no longer count."""
+    spec = spec_of(ctx, data)
+    spec.review_round = (spec.review_round or 0) + 1
+    spec.consent, spec.papers_sent_at, spec.review_passed, spec.review_conclusion = None, None, False, None
+    change(ctx, spec, "review_round_started", stage="review", round=spec.review_round)
+    spec_registry.sync_facts(ctx.session, ctx.instance, spec)
+    return {**spec_variables(spec), "review_round": spec.review_round, "review_outcome": "open"}
+
+
+@service("review_consent")
+def review_consent(ctx: ServiceContext, data: dict) -> dict:
+    """The chair's or vice-chair's consent to put the draft to review (BR2)."""
+    spec = spec_of(ctx, data)
+    consented = data.get("consent") is True
+    spec.consent = {"consent": consented, "by": actor_name(ctx), "role": data.get("consent_by"), "at": iso(now()),
+                    "opinion": data.get("consent_opinion")}
+    change(ctx, spec, "review_consented" if consented else "review_consent_refused", by=actor_name(ctx),
+           role=data.get("consent_by"), opinion=data.get("consent_opinion"))
+    return {"review_consented": consented}
+
+
+@service("review_papers_sent")
+def review_papers_sent(ctx: ServiceContext, data: dict) -> dict:
+    """The papers go to the reviewers now; the vote opens no sooner than ``papers_before_review`` later."""
+    spec = spec_of(ctx, data)
+    spec.papers_sent_at = now()
+    earliest = after(ctx, "papers_before_review", spec.papers_sent_at)
+    change(ctx, spec, "review_papers_sent", mode=data.get("review_mode"), earliest_vote=earliest)
+    return {"papers_sent_at": iso(spec.papers_sent_at), "earliest_vote_at": iso(earliest)}
+
+
+def _voters(ctx: ServiceContext, spec) -> list[str]:
+    """Members of the committee (their ``member`` assignment covers the instance) who may vote on this
+    specification: not its drafters (BR3), not those who declared a conflict (BR4)."""
+    drafters = set(spec.drafters or [])
+    return [name for name in role_holders(ctx.session, "member", ctx.instance)
+            if name not in drafters and not conflicts.has(ctx.session, name, spec.id)]
+
+
+@service("review_gate")
+def review_gate(ctx: ServiceContext, data: dict) -> dict:
+    """BR2: the comment window closed, every comment answered, the chair (or a vice-chair) consented and the
+    papers went out at least ``papers_before_review`` ago; BR13: the committee's term has not expired.
+    Returns the voters (a parallel multi-instance ballot each) and the non-voters whose opinions are recorded."""
+    spec = spec_of(ctx, data)
+    reasons = []
+    if spec.comment_closed_at is None:
+        reasons.append("the comment window (征求意见) has not closed")
+    if (spec.comments_answered or 0) < (spec.comments_total or 0):
+        reasons.append(f"{spec.comments_total - spec.comments_answered} comments have no answer in the handling table")
+    if not (spec.consent or {}).get("consent"):
+        reasons.append("the chair or a vice-chair has not consented")
+    if spec.papers_sent_at is None:
+        reasons.append("the review papers have not been sent")
+    else:
+        earliest = after(ctx, "papers_before_review", spec.papers_sent_at)
+        if now() < earliest:
+            sent, opens = (m.astimezone(BEIJING).date().isoformat() for m in (spec.papers_sent_at, earliest))
+            reasons.append(f"the papers went out on {sent}; the review may open from {opens} (papers_before_review)")
+    if reasons:
+        raise Forbidden("The review cannot open yet: " + "; ".join(reasons) + ".", rule="BR2", reasons=reasons)
+    state = committee_state(ctx.session, ctx.instance.committee)
+    refusal = state.review_refusal() if state is not None else None
+    if refusal is not None:
+        raise Forbidden(refusal[1], rule=refusal[0])
+    voters = _voters(ctx, spec)
+    minimum = int(profile(ctx).value("review_min_voters"))
+    if len(voters) < minimum:
+        raise Conflict(f"Only {len(voters)} members may vote on {spec.id}; a review needs at least {minimum} "
+                       "(profile review_min_voters).")
+    corresponding = role_holders(ctx.session, "corresponding_member", ctx.instance)
+    observers = role_holders(ctx.session, "observer", ctx.instance) if spec.livelihood else []
+    change(ctx, spec, "review_opened", voters=len(voters), corresponding=len(corresponding), observers=len(observers))
+    return {"voters": voters, "voting_member_count": len(voters), "corresponding_members": corresponding,
+            "observers": observers, "livelihood": bool(spec.livelihood), "ballots": [], "opinions": [],
+            "observations": []}
+
+
+def _round_tasks(ctx: ServiceContext, clause) -> list[Task]:
+    """Completed tasks of the latest batch matching ``clause`` (one multi-instance: one creation time)."""
+    latest = ctx.session.scalar(select(func.max(Task.created_at)).where(Task.instance_id == ctx.instance.id, clause))
+    if latest is None:
+        return []
+    return list(ctx.session.scalars(select(Task).where(Task.instance_id == ctx.instance.id, clause,
+                                                       Task.created_at == latest, Task.state == "completed")
+                                    .order_by(Task.completed_at, Task.id)))
+
+
+def _submitted(ctx: ServiceContext, tasks: list[Task], field: str) -> list[dict]:
+    """What each task's completer submitted under ``field``, with who and when (from the event log)."""
+    if not tasks:
+        return []
+    events = {e.task_id: e for e in ctx.session.scalars(select(Event).where(
+        Event.stream == ctx.instance.id, Event.type == "task_completed", Event.task_id.in_([t.id for t in tasks])))}
+    units = dict(ctx.session.execute(select(User.username, User.unit).where(
+        User.username.in_([t.completed_by for t in tasks]))).all())
+    found = []
+    for task in tasks:
+        event = events.get(task.id)
+        value = ((event.data or {}).get("data") or {}).get(field) if event else None
+        found.append({"by": task.completed_by, "unit": units.get(task.completed_by), "at": iso(task.completed_at),
+                      "task_id": task.id, **(value if isinstance(value, dict) else {"value": value})})
+    return found
+
+
+@service("review_tally")
+def review_tally(ctx: ServiceContext, data: dict) -> dict:
+    """Count the ballots of this round: quorum ≥ ``review_quorum`` of the voting members, pass ≥
+    ``review_pass`` yes of those voting; corresponding members' and observers' opinions recorded, not counted."""
+    spec = spec_of(ctx, data)
+    voters = list(data.get("voters") or [])
+    members = int(data.get("voting_member_count") or len(voters))
+    ballots, excluded = [], []
+    for entry in _submitted(ctx, _round_tasks(ctx, Task.duty == "vote"), "ballot"):
+        entry = {"voter": entry.pop("by"), **entry}
+        (ballots if entry["voter"] in voters and entry.get("choice") in CHOICES else excluded).append(entry)
+    counts = {choice: sum(1 for b in ballots if b["choice"] == choice) for choice in CHOICES}
+    cast = len(ballots)
+    quorum, share = ratio(ctx, "review_quorum"), ratio(ctx, "review_pass")
+    quorum_met = members > 0 and Fraction(cast, members) >= quorum
+    passed = quorum_met and cast > 0 and Fraction(counts["yes"], cast) >= share
+    opinions = _submitted(ctx, _round_tasks(ctx, Task.role == "corresponding_member"), "opinion")
+    observations = _submitted(ctx, _round_tasks(ctx, Task.duty == "observe"), "observation")
+    result = {"round": spec.review_round, "voting_members": members, "cast": cast, **counts,
+              "quorum": str(quorum), "quorum_required": ceil(members * quorum), "quorum_met": quorum_met,
+              "pass_share": str(share), "pass_required": ceil(cast * share), "passed": passed,
+              "ballots": ballots, "excluded_ballots": excluded, "corresponding_opinions": opinions,
+              "observer_opinions": observations, "tallied_at": iso(now()), "tallied_by": actor_name(ctx)}
+    spec.review, spec.review_passed = result, passed
+    change(ctx, spec, "review_tallied", cast=cast, yes=counts["yes"], quorum_met=quorum_met, passed=passed)
+    return {"review_result": result, "review_passed": passed}
+
+
+@service("review_minutes")
+def review_minutes(ctx: ServiceContext, data: dict) -> dict:
+    """The conclusion and minutes of a passed review (BR1 needs them at submission)."""
+    spec = spec_of(ctx, data)
+    if not spec.review_passed:
+        raise Conflict("Minutes of a passed review are recorded only after the vote passed.")
+    minutes = str(data.get("minutes") or "").strip()
+    if not minutes:
+        raise InvalidInput("The review minutes (会议纪要) are required.", [{"field": "minutes", "message": "required"}])
+    documents = spec_documents.check(ctx.session, ctx.instance, spec, data.get("minutes_document_id"),
+                                     "minutes_document_id")
+    spec.minutes, spec.review_conclusion = minutes, data.get("review_conclusion")
+    if documents:
+        spec_documents.attach(spec, "review", {"审定会议纪要": documents})
+    change(ctx, spec, "review_minutes", conclusion=spec.review_conclusion,
+           required_changes=data.get("required_changes"), minutes_sha256=[d["sha256"] for d in documents])
+    return {}
+
+
+@service("review_passed")
+def review_passed(ctx: ServiceContext, data: dict) -> dict:
+    spec = spec_of(ctx, data)
+    change(ctx, spec, "review_passed", conclusion=spec.review_conclusion,
+           changes_confirmed=data.get("changes_confirmed"))
+    return {"review_outcome": "passed"}
+
+
+@service("review_failed")
+def review_failed(ctx: ServiceContext, data: dict) -> dict:
+    """A failed round; failing ``review_failures_to_cancel`` times cancels the project."""
+    spec = spec_of(ctx, data)
+    spec.review_failures = (spec.review_failures or 0) + 1
+    limit = int(profile(ctx).value("review_failures_to_cancel"))
+    cancel = spec.review_failures >= limit
+    change(ctx, spec, "review_failed", failures=spec.review_failures, limit=limit)
+    return {"review_failures": spec.review_failures, "review_cancel": cancel}
+
+
+@service("review_cancel")
+def review_cancel(ctx: ServiceContext, data: dict) -> dict:
+    spec = spec_of(ctx, data)
+    change(ctx, spec, "cancelled_after_failed_reviews", stage="cancelled", failures=spec.review_failures)
+    return {"review_outcome": "cancelled"}

@@ -1,0 +1,143 @@
+"""What the runtime's projection step asks about timers (did one fire, a task's due date, what to record
+when a new timer carries a calendar warning), and the commit hook that wakes the alarm clock when a
+transaction stored a new timer or schedule. Kept apart so runtime.py stays small."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, object_session
+
+from engine import clock
+from engine.bpmn.scripting import TIMER_NOTE
+from engine.runtime.models import Timer
+from engine.timers.expressions import TimerExpressionError, resolve
+from engine.timers.models import Schedule
+from engine.timers.profiles import selector
+
+log = logging.getLogger("mtcflow.timers")
+FIRED_STATES = (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED)
+
+
+def timer_definition(definition) -> TimerEventDefinition | None:
+    """The timer of an event definition: itself, or the one inside an event-based gateway's multiple event
+    (SpiffWorkflow keeps that timer's due time on the gateway task)."""
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
+    return None
+
+
+def timer_element(spiff_task, definition: TimerEventDefinition) -> tuple[str, str | None]:
+    """The element id and name to show for a timer: for an event-based gateway, its timer catch event."""
+    spec = spiff_task.task_spec
+    if isinstance(getattr(spec, "event_definition", None), MultipleEventDefinition):
+        for output in spec.outputs:
+            if output.bpmn_name and output.bpmn_name == definition.name:
+                return output.bpmn_id, output.bpmn_name
+    return spec.bpmn_id or spec.name, spec.bpmn_name
+
+
+def has_fired(spiff_task) -> bool:
+    """A projected timer that left its (task, due) slot fired if the engine ran its task (or, for a cycle,
+    moved on to the next occurrence); a cancelled or vanished task did not fire."""
+    if spiff_task is None or spiff_task.state not in FIRED_STATES + (TaskState.WAITING,):
+        return False
+    if isinstance(getattr(spiff_task.task_spec, "event_definition", None), MultipleEventDefinition):
+        # an event-based gateway completes whichever event won: the timer fired only if it was seen
+        return any(isinstance(getattr(event, "event_definition", None), TimerEventDefinition)
+                   for event in spiff_task.internal_data.get("seen_events", []))
+    return True
+
+
+def note(spiff_task) -> dict:
+    """What the engine resolved for a timer task (rule, profile, due, warnings), for the timer row."""
+    found = spiff_task.internal_data.get(TIMER_NOTE) or {}
+    warnings = found.get("warnings") or []
+    rule = f"{found['expression']} ({found['profile']})" if found.get("expression") else None
+    return {"rule": rule, "warning": "; ".join(warnings) or None}
+
+
+def timer_created(runtime, session: Session, instance, timer_row, actor) -> None:
+    """A new timer whose due date rests on a guessed calendar is recorded in the history, not just logged."""
+    if timer_row.warning:
+        runtime._record(session, instance, "calendar_warning", actor, element_id=timer_row.element_id,
+                        task_id=timer_row.task_id,
+                        data={"warning": timer_row.warning, "due_at": timer_row.due_at.isoformat()})
+
+
+def task_due(runtime, session: Session, instance, row, expression: str | None, actor) -> datetime | None:
+    """The due date of a new user task from its ``mtc:due`` (a profile key, duration or date)."""
+    if not expression:
+        return None
+    try:
+        level = selector(instance.level, getattr(instance, "jurisdiction", None))
+        resolved = resolve(expression, "due", level, clock.now())
+    except (TimerExpressionError, ValueError) as err:
+        log.warning("task %s (%s): due date %r not resolved: %s", row.id, row.element_id, expression, err)
+        warnings = [f"due date {expression!r} not resolved: {err}"]
+        resolved = None
+    else:
+        warnings = resolved.warnings if resolved else []
+    if warnings:
+        runtime._record(session, instance, "calendar_warning", actor, task=row,
+                        data={"warning": "; ".join(warnings), "due": expression})
+    return resolved.due if resolved else None
+
+
+# ----- waking the alarm clock when a transaction adds a timer or a schedule ------------------------------
+NEW_DUE = "mtcflow.new_due"
+CHANNEL = "mtcflow_timers"
+_wakers: list = []
+
+
+def add_waker(callback) -> None:
+    """``callback(due)`` runs after every commit in this process that stored a new timer or schedule."""
+    _wakers.append(callback)
+
+
+def remove_waker(callback) -> None:
+    if callback in _wakers:
+        _wakers.remove(callback)
+
+
+def _remember(session: Session | None, due: datetime) -> None:
+    if session is not None:
+        known = session.info.get(NEW_DUE)
+        session.info[NEW_DUE] = due if known is None or due < known else known
+
+
+@event.listens_for(Timer, "after_insert")
+def _timer_inserted(_mapper, _connection, target) -> None:
+    _remember(object_session(target), target.due_at)
+
+
+@event.listens_for(Schedule, "after_insert")
+def _schedule_inserted(_mapper, _connection, target) -> None:
+    _remember(object_session(target), clock.now())
+
+
+@event.listens_for(Session, "before_commit")
+def _announce(session: Session) -> None:
+    """On PostgreSQL, tell workers in other processes too (delivered at commit, dropped on rollback)."""
+    due = session.info.get(NEW_DUE)
+    if due is not None and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, :due)"), {"channel": CHANNEL, "due": due.isoformat()})
+
+
+@event.listens_for(Session, "after_commit")
+def _wake(session: Session) -> None:
+    due = session.info.pop(NEW_DUE, None)
+    if due is not None:
+        for callback in list(_wakers):
+            callback(due)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(NEW_DUE, None)
