@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import converters, ratelimit, security_headers, sessions, web
+from api import converters, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     auth,
@@ -25,6 +25,8 @@ from api.routes import (
     timers,
     users,
 )
+from api.security import headers as security_headers
+from api.security import ratelimit, sessions
 from engine.config import Settings
 from engine.workflow_engine import WorkflowEngine
 

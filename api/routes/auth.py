@@ -1,10 +1,10 @@
 """Tokens and the caller's own identity."""
 from flask.views import MethodView
 
-from api import login, ratelimit
-from api.auth import authenticated, bearer_token, current_actor, engine
 from api.blueprint import Blueprint
-from api.schemas import MeSchema, TokenRequest, TokenResponse
+from api.schemas.common import MeSchema, TokenRequest, TokenResponse
+from api.security import login, ratelimit
+from api.security.auth import authenticated, bearer_token, current_actor, engine
 from engine.access import accounts as users
 from engine.access import conflicts
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from api.auth import engine
 from api.blueprint import Blueprint
-from api.committee_schemas import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
+from api.schemas.committees import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
+from api.security.auth import engine
 from api.views import page_payload
 from engine.committees import registry
 from engine.committees.models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember

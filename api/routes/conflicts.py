@@ -2,9 +2,9 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.role_schemas import ConflictListSchema, ConflictRequest, ConflictSchema
+from api.schemas.roles import ConflictListSchema, ConflictRequest, ConflictSchema
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from engine.access import accounts as users
 from engine.access import assignment, conflicts
 from engine.runtime.models import Instance

@@ -3,15 +3,9 @@ from flask import Response, request
 from flask.views import MethodView
 from sqlalchemy import func, select
 
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.schemas import (
-    DefinitionListArgs,
-    DefinitionSchema,
-    DefinitionVersionsSchema,
-    ValidationResult,
-    page_of,
-)
+from api.schemas.common import DefinitionListArgs, DefinitionSchema, DefinitionVersionsSchema, ValidationResult, page_of
+from api.security.auth import authenticated, current_actor, engine
 from api.views import definition_view, page_payload, paginate
 from engine.errors import InvalidBpmn, InvalidInput, NotFound
 from engine.runtime.models import Definition

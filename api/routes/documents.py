@@ -5,10 +5,10 @@ from flask import request
 from flask.views import MethodView
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.notice_schemas import UPLOAD_BODY, DocumentListSchema, DocumentSchema
 from api.routes.notices import download
+from api.schemas.notices import UPLOAD_BODY, DocumentListSchema, DocumentSchema
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from engine.errors import InvalidInput
 from engine.notices import documents
 from engine.notices.models import Document

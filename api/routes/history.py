@@ -3,9 +3,8 @@ from flask import Response, stream_with_context
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.schemas import (
+from api.schemas.common import (
     AnchorSchema,
     EventSchema,
     ExportArgs,
@@ -16,6 +15,7 @@ from api.schemas import (
     VerifySchema,
     page_of,
 )
+from api.security.auth import authenticated, current_actor, engine
 from api.views import page_payload, paginate
 from engine.access import assignment
 from engine.history import audit

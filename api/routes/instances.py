@@ -2,9 +2,8 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.schemas import (
+from api.schemas.common import (
     CancelRequest,
     InstanceListArgs,
     InstanceSchema,
@@ -13,6 +12,7 @@ from api.schemas import (
     StartRequest,
     page_of,
 )
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from api.views import instance_view, page_payload, paginate
 from engine.access import assignment
 from engine.runtime.actions import instance_data

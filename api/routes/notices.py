@@ -10,10 +10,8 @@ import io
 from flask import send_file
 from flask.views import MethodView
 
-from api import ratelimit
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.notice_schemas import (
+from api.schemas.notices import (
     CommentRequest,
     CommentSchema,
     NoticeListArgs,
@@ -21,6 +19,8 @@ from api.notice_schemas import (
     NoticeSchema,
     StaffCommentListSchema,
 )
+from api.security import ratelimit
+from api.security.auth import authenticated, current_actor, engine
 from api.views import page_payload
 from engine import clock
 from engine.access import assignment, scopes

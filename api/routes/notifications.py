@@ -1,9 +1,9 @@
 """The caller's reminders, overdue warnings and escalation notices."""
 from flask.views import MethodView
 
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.timer_schemas import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
+from api.schemas.timers import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
+from api.security.auth import authenticated, current_actor, engine
 from api.views import paginate
 from engine.runtime import notifications
 from engine.runtime.models import Notification

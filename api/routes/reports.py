@@ -2,9 +2,9 @@
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.schemas import PageArgs, TaskSchema, page_of
+from api.schemas.common import PageArgs, TaskSchema, page_of
+from api.security.auth import authenticated, current_actor, engine
 from api.views import page_payload, paginate, task_view
 from engine.runtime import reports
 

@@ -2,10 +2,10 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.schemas import PageArgs
-from api.timer_schemas import DeactivateRequest, SchedulePageSchema, ScheduleRequest, ScheduleSchema
+from api.schemas.common import PageArgs
+from api.schemas.timers import DeactivateRequest, SchedulePageSchema, ScheduleRequest, ScheduleSchema
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from engine.errors import Forbidden
 from engine.timers import schedules
 from engine.timers.models import Schedule

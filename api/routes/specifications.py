@@ -6,9 +6,9 @@ from flask import request
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import BEARER, engine
 from api.blueprint import Blueprint
-from api.spec_schemas import SpecificationSchema, SpecListArgs, SpecPageSchema
+from api.schemas.specifications import SpecificationSchema, SpecListArgs, SpecPageSchema
+from api.security.auth import BEARER, engine
 from api.views import page_payload, paginate
 from engine.access import accounts as users
 from engine.access.actors import Actor

@@ -1,9 +1,9 @@
 """The inbox and a task's life: claim, unclaim, assign, complete. Rules live in engine.access.assignment."""
 from flask.views import MethodView
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.schemas import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
+from api.schemas.common import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from api.views import page_payload, paginate_capped, task_view
 from engine.access import assignment, inbox
 

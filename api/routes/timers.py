@@ -2,9 +2,9 @@
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine, require_writer
 from api.blueprint import Blueprint
-from api.timer_schemas import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
+from api.schemas.timers import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
+from api.security.auth import authenticated, current_actor, engine, require_writer
 from api.views import paginate
 from engine import clock
 from engine.access import assignment

@@ -7,9 +7,9 @@ checks the record. Auditors may read accounts; everyone may read their own.
 from flask.views import MethodView
 from sqlalchemy import select
 
-from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
-from api.role_schemas import (
+from api.schemas.common import page_of
+from api.schemas.roles import (
     AssignmentSchema,
     CreateUserRequest,
     DeactivateResult,
@@ -19,7 +19,7 @@ from api.role_schemas import (
     UserListArgs,
     UserSchema,
 )
-from api.schemas import page_of
+from api.security.auth import authenticated, current_actor, engine
 from api.views import page_payload, paginate
 from engine.access import accounts as users
 from engine.access.actors import AUDITOR, Grant

@@ -7,8 +7,8 @@ from functools import wraps
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from api import ratelimit, sessions
-from api.login import log_in
+from api.security import ratelimit, sessions
+from api.security.login import log_in
 from engine.access import accounts as users
 from engine.committees import models as committee_models
 from engine.errors import TooManyRequests, Unauthorized

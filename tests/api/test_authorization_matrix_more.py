@@ -337,7 +337,7 @@ def test_supervision_and_notices(app, world, engine, clock, where):
     """Timers, overdue work, notifications and a notice's comments of a drafting instance in / out of scope."""
     from datetime import timedelta
 
-    from api import ratelimit
+    from api.security import ratelimit
     from engine.access.actors import SYSTEM_ACTOR
     from engine.timers import service as timer_service
     from tests.conftest import BPMN

@@ -3,7 +3,7 @@ reports, specifications at every stage and public notices open with comments; a 
 import pytest
 from click.testing import CliRunner
 
-import api.cli
+import api.cli.main
 from engine.specifications.models import STAGES
 
 

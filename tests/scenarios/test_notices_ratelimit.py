@@ -1,5 +1,5 @@
 """Public comments are rate-limited per client address; the limit answers 429 problem+json."""
-from api import ratelimit
+from api.security import ratelimit
 from tests.scenarios.notice_support import PROBLEM, comment, public, start
 
 

@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from api import sessions
+from api.security import sessions
 from engine.access import accounts as users
 from engine.access import assignment
 from engine.access.actors import Actor

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgs, page_of
+from api.schemas.common import PageArgs, page_of
 from engine.access.scopes import LEVELS
 from engine.committees.models import MEMBER_ROLES, STATUSES
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgs, Strict
+from api.schemas.common import PageArgs, Strict
 
 TIMER_STATES = ["waiting", "fired", "cancelled", "failed", "all"]
 

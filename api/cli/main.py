@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from api import cli_demo, cli_timers, cli_users
+from api.cli import demo as cli_demo
+from api.cli import timers as cli_timers
+from api.cli import users as cli_users
 from engine.access import accounts as users
 from engine.access.actors import ROLES, Grant
 from engine.config import Settings
@@ -171,7 +173,7 @@ def quickstart(host: str, port: int) -> None:
     _run(eng, host, port)
 
 
-from api.cli_audit import audit_group  # noqa: E402
+from api.cli.audit import audit_group  # noqa: E402
 
 main.add_command(audit_group)
 cli_timers.register(main, _engine, _fail)

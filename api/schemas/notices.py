@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgs, Strict, page_of
+from api.schemas.common import PageArgs, Strict, page_of
 from engine.notices.board import COMMENT_KINDS, KINDS, STATUSES, TEXT_MAX
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgs
+from api.schemas.common import PageArgs
 from engine.specifications.models import KINDS, STAGES, TYPES
 
 

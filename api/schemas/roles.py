@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas import PageArgs, Strict
+from api.schemas.common import PageArgs, Strict
 
 REASON = fields.String(required=True, validate=validate.Length(min=1, max=2000),
                        metadata={"description": "why; kept with the record and in the history"})
