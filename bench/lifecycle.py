@@ -20,10 +20,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from engine.access.actors import Actor, Grant
-from engine.bpmn.scripting import script_engine_factory
 from engine.config import ROOT, Settings
 from engine.db import migrate
 from engine.runtime.models import Task
+from engine.runtime.scripting import script_engine_factory
 from engine.workflow_engine import WorkflowEngine
 
 QUICK = ROOT / "tests" / "fixtures" / "bpmn" / "quick.bpmn"

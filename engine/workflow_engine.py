@@ -5,16 +5,16 @@ from pathlib import Path
 
 from engine import lifecycle  # noqa: F401  (registers the services the diagrams call)
 from engine.access import accounts as users
-from engine.bpmn.scripting import script_engine_factory
 from engine.committees import providers as committee_providers  # noqa: F401
 from engine.config import Settings
 from engine.db import migrate
 from engine.db.session import Database
+from engine.rules import expressions as timing
 from engine.runtime.actions import Runtime
 from engine.runtime.definitions import DefinitionStore, deploy_directory_files
 from engine.runtime.forms import FormRegistry
+from engine.runtime.scripting import script_engine_factory
 from engine.specifications import providers as spec_providers  # noqa: F401
-from engine.timers import expressions as timing
 
 
 class WorkflowEngine:

@@ -21,8 +21,8 @@ from engine.access import conflicts, facts, scopes
 from engine.access.actors import Actor, Grant
 from engine.access.models import ConflictDeclaration, InstanceFact, User
 from engine.errors import Forbidden
+from engine.rules import profiles
 from engine.runtime.models import Task
-from engine.timers import profiles
 
 VOTE, CHIEF_REVIEW, OBSERVE = "vote", "chief_review", "observe"
 DUTIES = (VOTE, CHIEF_REVIEW, OBSERVE)
@@ -35,7 +35,7 @@ DEFAULTS = {VOTER_SHARE: Fraction(1, 4)}  # domain.md section 3, when no profile
 
 # ----- profile numbers --------------------------------------------------------------------------------
 def profile_value(key: str, level: str | None, jurisdiction: str | None = None) -> Fraction:
-    """A ratio from the rule profile of the instance's approval level (engine.timers.profiles); the domain default
+    """A ratio from the rule profile of the instance's approval level (engine.rules.profiles); the domain default
     when the profile does not set it."""
     profile, _ = profiles.current().for_level(level, jurisdiction)
     return Fraction(str(profile.value(key))) if key in profile else DEFAULTS[key]

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.committees.models import Committee, CommitteeMember, CommitteeReport
 from engine.errors import InvalidInput, NotFound
-from engine.timers import workdays
-from engine.timers.durations import Amount, from_rule
-from engine.timers.profiles import Profile
-from engine.timers.workdays import BEIJING
+from engine.rules import workdays
+from engine.rules.durations import Amount, from_rule
+from engine.rules.profiles import Profile
+from engine.rules.workdays import BEIJING
 
 CODE = re.compile(r"^MTC-?\d{1,3}(/SC\d{1,3})?$")
 WORKING = ("active", "rectification")  # committees that work, report and are assessed

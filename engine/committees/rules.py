@@ -13,7 +13,7 @@ from datetime import date
 from fractions import Fraction
 
 from engine.committees.models import VOTING_ROLES
-from engine.timers.profiles import Profile
+from engine.rules.profiles import Profile
 
 TITLE_LEVELS = {"正高级": 4, "副高级": 3, "中级": 2, "初级": 1, "无": 0}
 STAKEHOLDER_CATEGORIES = {"enterprise": "生产企业", "user": "使用方", "testing": "检测校准机构",

@@ -25,8 +25,8 @@ from engine.committees import registry, rules
 from engine.committees.models import Committee, CommitteeAssessment
 from engine.errors import Conflict, InvalidInput
 from engine.history import log as history
-from engine.timers import profiles
-from engine.timers.workdays import BEIJING
+from engine.rules import profiles
+from engine.rules.workdays import BEIJING
 
 AUTHORITIES = {"national": "国家市场监督管理总局"}
 APPLICATION_FIELDS = ("committee_name", "committee_scope", "justification", "spec_framework", "overlap_analysis",

@@ -25,7 +25,7 @@ from engine.committees.models import CommitteeAssessment, CommitteeReport
 from engine.committees.services import assessment_outcome, committee_of, profile_of, record, set_status
 from engine.errors import Conflict, InvalidInput
 from engine.notices import board as notices
-from engine.timers.workdays import BEIJING
+from engine.rules.workdays import BEIJING
 
 GRADES = ("一级", "二级", "三级", "不合格")
 FAILED = "不合格"

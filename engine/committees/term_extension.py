@@ -15,7 +15,7 @@ from engine.committees import registry
 from engine.committees.models import Committee
 from engine.committees.services import committee_of, profile_of, record
 from engine.errors import Conflict, InvalidInput
-from engine.timers.workdays import BEIJING
+from engine.rules.workdays import BEIJING
 
 
 def _until(data: dict) -> date:

@@ -20,9 +20,9 @@ from engine.access.scopes import SCOPE_VARIABLES
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.history import log as history
 from engine.notices.models import Document, Notice, NoticeComment, NoticeDocument
+from engine.rules.expressions import TimerExpressionError, resolve
+from engine.rules.profiles import ProfileError, selector
 from engine.runtime.models import Instance
-from engine.timers.expressions import TimerExpressionError, resolve
-from engine.timers.profiles import ProfileError, selector
 
 KINDS = ("establishment", "composition", "project", "comment_draft", "abolition", "approval", "revocation")
 KIND_TITLES = {"establishment": "筹建公示", "composition": "组建方案公示", "project": "立项公示",

@@ -23,9 +23,9 @@ from engine.bpmn.sandbox import SandboxError, check_code
 from engine.bpmn.service_tasks import MtcBpmnParser, service_problems
 from engine.errors import InvalidBpmn, NotFound
 from engine.history import log as history
+from engine.rules.expressions import KINDS as TIMER_KINDS
+from engine.rules.expressions import TimerExpressionError, check_timer_expression
 from engine.runtime.models import Definition
-from engine.timers.expressions import KINDS as TIMER_KINDS
-from engine.timers.expressions import TimerExpressionError, check_timer_expression
 
 _CACHED_COLUMNS = ("id", "key", "version", "name", "sha256", "filename", "meta", "deployed_at", "deployed_by")
 

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.bpmn import state
-from engine.bpmn.scripting import script_engine_factory
 from engine.errors import InvalidInput, NotFound
 from engine.history.models import Event, StateSnapshot
 from engine.runtime.actions import latest_task, timer_due
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.models import Definition, Instance
+from engine.runtime.scripting import script_engine_factory
 
 _OUTCOME = {"instance_completed": "completed", "instance_cancelled": "cancelled", "instance_errored": "error"}
 _ASSIGNMENT = {"task_claimed", "task_assigned", "task_unclaimed"}

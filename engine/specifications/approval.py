@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from engine.bpmn.service_tasks import ServiceContext, service
 from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.rules.workdays import BEIJING
 from engine.specifications import documents as spec_documents
 from engine.specifications import numbering as spec_numbering
 from engine.specifications import registry as spec_registry
@@ -20,7 +21,6 @@ from engine.specifications.common import (
     spec_of,
     spec_variables,
 )
-from engine.timers.workdays import BEIJING
 
 
 @service("approval_open")

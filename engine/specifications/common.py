@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.bpmn.service_tasks import ServiceContext
 from engine.errors import InvalidInput
+from engine.rules import profiles, workdays
+from engine.rules.durations import Amount, from_rule
 from engine.specifications import registry as spec_registry
 from engine.specifications.models import Specification
-from engine.timers import profiles, workdays
-from engine.timers.durations import Amount, from_rule
 
 
 def actor_name(ctx: ServiceContext) -> str | None:

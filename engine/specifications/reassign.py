@@ -13,12 +13,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.access.actors import Actor
-from engine.bpmn.scripting import script_engine_factory
 from engine.config import Settings
 from engine.runtime.actions import Runtime
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.forms import FormRegistry
 from engine.runtime.models import Instance
+from engine.runtime.scripting import script_engine_factory
 
 VARIABLE = "committee_code"
 

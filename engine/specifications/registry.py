@@ -18,9 +18,9 @@ from engine.access import duties, facts, scopes
 from engine.access.actors import Actor
 from engine.errors import NotFound
 from engine.history import log as history
+from engine.rules.workdays import BEIJING
 from engine.runtime.models import Instance
 from engine.specifications.models import CLOSED_STAGES, STAGES, SpecChange, Specification
-from engine.timers.workdays import BEIJING
 
 PUBLIC_HIDDEN_STAGES = ("proposed", "evaluated")  # not yet published for comment (BR12)
 ENDED_INSTANCE_STATES = ("completed", "cancelled")

@@ -13,6 +13,7 @@ from engine.access.models import User
 from engine.bpmn.service_tasks import ServiceContext, service
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.history.models import Event
+from engine.rules.workdays import BEIJING
 from engine.runtime.models import Task
 from engine.runtime.notifications import role_holders
 from engine.specifications import documents as spec_documents
@@ -29,7 +30,6 @@ from engine.specifications.common import (
     spec_of,
     spec_variables,
 )
-from engine.timers.workdays import BEIJING
 
 CHOICES = ("yes", "no", "abstain")
 

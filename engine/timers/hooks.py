@@ -13,11 +13,10 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session, object_session
 
 from engine import clock
-from engine.bpmn.scripting import TIMER_NOTE
+from engine.rules.expressions import TIMER_NOTE, TimerExpressionError, resolve
+from engine.rules.profiles import selector
 from engine.runtime.models import Timer
-from engine.timers.expressions import TimerExpressionError, resolve
 from engine.timers.models import Schedule
-from engine.timers.profiles import selector
 
 log = logging.getLogger("mtcflow.timers")
 FIRED_STATES = (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED)

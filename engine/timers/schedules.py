@@ -33,10 +33,10 @@ from engine.access import scopes
 from engine.access.actors import SYSTEM_ACTOR, Actor
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound
 from engine.history import log as history
-from engine.timers import profiles
-from engine.timers.durations import Amount, TimeValueError, Yearly, from_rule, parse_amount
+from engine.rules import profiles
+from engine.rules.durations import Amount, TimeValueError, Yearly, from_rule, parse_amount
+from engine.rules.workdays import BEIJING
 from engine.timers.models import Schedule, ScheduleRun
-from engine.timers.workdays import BEIJING
 
 log = logging.getLogger("mtcflow.schedules")
 KINDS = ("yearly", "after", "before")
@@ -108,7 +108,7 @@ def occurrences(schedule: Schedule, subject: dict, until: datetime) -> list[tupl
         return found
     anchor = date.fromisoformat(subject["anchor"])
     start = _at(anchor, rule)
-    from engine.timers.workdays import current as calendar
+    from engine.rules.workdays import current as calendar
 
     amount = _amount(schedule, subject)
     moment, _ = amount.after(start, calendar()) if rule["kind"] == "after" else amount.before(start, calendar())

@@ -122,19 +122,19 @@ def test_no_passwords_or_tokens_in_logs(app, login, caplog):
 
 @pytest.mark.parametrize("key, code", [(None, 2), ("short", 2), ("x" * 40, 0)])
 def test_serve_requires_a_secret_key(monkeypatch, key, code):
-    import api.cli.main
+    from api.cli import main as cli_main
 
     started = []
-    monkeypatch.setattr(api.cli, "_engine", lambda: pytest.fail("must not build an engine"))
+    monkeypatch.setattr(cli_main, "_engine", lambda: pytest.fail("must not build an engine"))
     if key is None:
         monkeypatch.delenv("MTCFLOW_SECRET_KEY", raising=False)
     else:
         monkeypatch.setenv("MTCFLOW_SECRET_KEY", key)
     if code == 0:
-        monkeypatch.setattr(api.cli, "_engine", lambda: started.append(True) or _Stub())
-        monkeypatch.setattr(api.cli, "_prepare", lambda eng: None)
-        monkeypatch.setattr(api.cli, "_run", lambda eng, host, port: None)
-    result = CliRunner().invoke(api.cli.main, ["serve"])
+        monkeypatch.setattr(cli_main, "_engine", lambda: started.append(True) or _Stub())
+        monkeypatch.setattr(cli_main, "_prepare", lambda eng: None)
+        monkeypatch.setattr(cli_main, "_run", lambda eng, host, port: None)
+    result = CliRunner().invoke(cli_main.main, ["serve"])
     assert result.exit_code == code, result.output
     if code:
         assert "MTCFLOW_SECRET_KEY" in result.output
@@ -143,20 +143,20 @@ def test_serve_requires_a_secret_key(monkeypatch, key, code):
 
 
 def test_quickstart_runs_with_the_demo_key(monkeypatch):
-    import api.cli.main
+    from api.cli import main as cli_main
 
     seen = []
     monkeypatch.setenv("MTCFLOW_SECRET_KEY", "")
     monkeypatch.delenv("MTCFLOW_SECRET_KEY")  # recorded, so the key quickstart sets is removed afterwards
-    monkeypatch.setattr(api.cli, "_engine", lambda: _Stub())
-    monkeypatch.setattr(api.cli, "_prepare", lambda eng: None)
-    monkeypatch.setattr(api.cli, "ensure_demo_users", lambda eng: [])
-    monkeypatch.setattr(api.cli.seed, "seeded", lambda eng: True)  # the demo dataset has its own test
-    monkeypatch.setattr(api.cli, "_run", lambda eng, host, port: seen.append(__import__("os").environ[
+    monkeypatch.setattr(cli_main, "_engine", lambda: _Stub())
+    monkeypatch.setattr(cli_main, "_prepare", lambda eng: None)
+    monkeypatch.setattr(cli_main, "ensure_demo_users", lambda eng: [])
+    monkeypatch.setattr(cli_main.seed, "seeded", lambda eng: True)  # the demo dataset has its own test
+    monkeypatch.setattr(cli_main, "_run", lambda eng, host, port: seen.append(__import__("os").environ[
         "MTCFLOW_SECRET_KEY"]))
-    result = CliRunner().invoke(api.cli.main, ["quickstart"])
+    result = CliRunner().invoke(cli_main.main, ["quickstart"])
     assert result.exit_code == 0, result.output
-    assert seen == [api.cli.DEMO_SECRET_KEY]
+    assert seen == [cli_main.DEMO_SECRET_KEY]
 
 
 class _Stub:

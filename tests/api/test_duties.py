@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.timers import profiles
+from engine.rules import profiles
 from tests.api.roles_support import person, refused, start
 from tests.conftest import BPMN
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from engine.timers import workdays
+from engine.rules import workdays
 from tests.conftest import BPMN
 from tests.timer_support import events, run_worker, timers, utc
 

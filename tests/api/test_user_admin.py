@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from api.cli import main
+from api.cli.main import main
 from engine.history import log as history
 from engine.history.models import Event
 from tests.api.roles_support import log_in, person, refused, start
@@ -147,11 +147,11 @@ def test_a_revocation_between_request_and_action_counts(engine, admin, app):
 
 
 def test_cli_users(sqlite_url, monkeypatch):
-    import api.cli.main
+    from api.cli import main as cli_main
 
     eng = make_engine(sqlite_url)  # one engine for every command: cheap hashing, forms loaded once
     eng.migrate = lambda: None  # the template database is migrated already
-    monkeypatch.setattr(api.cli, "_engine", lambda: eng)
+    monkeypatch.setattr(cli_main, "_engine", lambda: eng)
     runner = CliRunner()
 
     def run(*args):

@@ -41,7 +41,7 @@ def main(argv: list[str]) -> None:
         sys.argv = ["gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *rest]
         run()
     elif role == "worker":
-        from api.cli import main as cli
+        from api.cli.main import main as cli
 
         cli(["worker", *rest], standalone_mode=True)
     else:

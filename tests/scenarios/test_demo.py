@@ -3,14 +3,14 @@ reports, specifications at every stage and public notices open with comments; a 
 import pytest
 from click.testing import CliRunner
 
-import api.cli.main
+from api.cli import main as cli_main
 from engine.specifications.models import STAGES
 
 
 @pytest.fixture
 def run(engine, monkeypatch):
-    monkeypatch.setattr(api.cli, "_engine", lambda: engine)
-    return lambda: CliRunner().invoke(api.cli.main, ["demo"], catch_exceptions=False)
+    monkeypatch.setattr(cli_main, "_engine", lambda: engine)
+    return lambda: CliRunner().invoke(cli_main.main, ["demo"], catch_exceptions=False)
 
 
 def listing(get, path, **query):

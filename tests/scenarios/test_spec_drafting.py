@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from engine.timers import profiles
+from engine.rules import profiles
 from tests.scenarios.spec_stories import p7_submit
 from tests.scenarios.spec_support import World, deploy, seed_committee, seed_spec, spec_scope
 from tests.timer_support import timers

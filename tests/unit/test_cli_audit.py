@@ -4,7 +4,7 @@ import json
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from api.cli import main
+from api.cli.main import main
 from engine.access.actors import Actor, Grant
 from tests.conftest import BPMN, make_engine
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.timers.expressions import TimerExpressionError, check_timer_expression, resolve
+from engine.rules.expressions import TimerExpressionError, check_timer_expression, resolve
 from tests.timer_support import utc
 
 NOW = utc(2026, 2, 10, 1, 0)  # Tuesday 10 Feb 2026, 09:00 Beijing time

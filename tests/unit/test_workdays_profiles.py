@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from engine.config import ROOT
-from engine.timers.durations import Amount, Yearly, from_rule
-from engine.timers.profiles import ProfileError, load_profiles
-from engine.timers.workdays import HolidayFileError, WorkCalendar, load_holiday_files
+from engine.rules.durations import Amount, Yearly, from_rule
+from engine.rules.profiles import ProfileError, load_profiles
+from engine.rules.workdays import HolidayFileError, WorkCalendar, load_holiday_files
 
 PROFILES = ROOT / "processes" / "profiles"
 

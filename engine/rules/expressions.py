@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.bpmn.sandbox import SandboxError, check_code
-from engine.timers import profiles as profiles_module
-from engine.timers import workdays
-from engine.timers.durations import WORKDAYS, Amount, Instant, TimeValueError, Yearly, from_rule, parse_amount
-from engine.timers.profiles import Profile, ProfileError, ProfileSet
+from engine.rules import profiles as profiles_module
+from engine.rules import workdays
+from engine.rules.durations import WORKDAYS, Amount, Instant, TimeValueError, Yearly, from_rule, parse_amount
+from engine.rules.profiles import Profile, ProfileError, ProfileSet
 
 _DURATION = re.compile(r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
                        r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$", re.IGNORECASE)
@@ -36,6 +36,9 @@ _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _OFFSET = re.compile(r"\s+([+-])\s+")
 _KEY_CYCLE = re.compile(r"^R(\d*)/([a-z][a-z0-9_]*|P\d+WD)$", re.IGNORECASE)
 KINDS = ("timeDate", "timeDuration", "timeCycle", "due")
+
+# where a resolved timer leaves its note (rule, warning) in the Spiff task, for the timer projection to read
+TIMER_NOTE = "mtc_timer"
 
 
 class TimerExpressionError(ValueError):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.timers.workdays import BEIJING, WorkCalendar
+from engine.rules.workdays import BEIJING, WorkCalendar
 
 WORKDAYS = re.compile(r"^P(\d+)WD$", re.IGNORECASE)
 _UNITS = (("years", "Y"), ("months", "M"), ("weeks", "W"), ("days", "D"))

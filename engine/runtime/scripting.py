@@ -11,10 +11,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 
 from engine import clock
 from engine.bpmn.sandbox import RestrictedEnvironment, SandboxedScriptEngine
-from engine.timers.expressions import TimerExpressionError, literal_value, resolve
-from engine.timers.profiles import selector
-
-TIMER_NOTE = "mtc_timer"
+from engine.rules.expressions import TIMER_NOTE, TimerExpressionError, literal_value, resolve
+from engine.rules.profiles import selector
 
 
 def _timer_of(definition, expression) -> TimerEventDefinition | None:

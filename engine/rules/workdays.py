@@ -22,7 +22,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from engine.timers.installed import Installed
+from engine.rules.installed import Installed
 
 log = logging.getLogger("mtcflow.calendar")
 BEIJING = timezone(timedelta(hours=8), "CST")  # China keeps UTC+8 all year (no DST since 1991)
@@ -154,7 +154,7 @@ class WorkCalendar:
 
 def _default_calendar() -> WorkCalendar:
     """The package plus the holidays next to the default profiles."""
-    from engine.timers.profiles import default_directory
+    from engine.rules.profiles import default_directory
 
     return WorkCalendar(default_directory() / "holidays")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.config import ROOT
-from engine.timers.installed import Installed
+from engine.rules.installed import Installed
 
 log = logging.getLogger("mtcflow.profiles")
 DEFAULT_LEVEL = "national"
