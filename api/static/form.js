@@ -1,7 +1,8 @@
 /* Task forms from the task's JSON Schema, drawn by this page itself: no choice is ever preselected, labels and
    help are the schema's titles and descriptions, files upload as they are chosen, and the form works without
-   any front-end package. Covers what forms/*.json use: objects, arrays, strings (choices, dates, long text),
-   integers (document ids), booleans, and if/then rules on required fields. */
+   any front-end package. Covers what forms/*.json use: objects (fields in `x-order`), arrays, strings
+   (choices from oneOf const/title, `format: date`, long text), integers (`format: document`: a file upload),
+   booleans, and if/then rules on required fields. */
 (function () {
   const { el, t } = window.mtc;
   const LONG_TEXT = 500;  // maxLength from which a string gets a text area

@@ -1,11 +1,14 @@
 """Task forms in the browser: a member's ballot is never cast without a choice, and a drafter hands in P7's
-documents through the form's file fields; checked through the API, not just on the page."""
+documents through the form's file fields, and completing a task leads on to the user's next one; checked
+through the API, not just on the page."""
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.api.roles_support import start
 from tests.browser.conftest import sign_in
+from tests.conftest import BPMN
 from tests.scenarios.spec_stories import p9_to_vote
 from tests.scenarios.spec_support import World, deploy, seed_committee, seed_spec, spec_scope
 
@@ -131,6 +134,8 @@ def test_drafter_uploads_the_documents_through_the_form(page, engine, drafting, 
     assert instance["state"] == "completed" and instance["data"]["drafting_outcome"] == "drafted"
     drafting_docs = w.spec(SPEC)["documents"]["drafting"]
     assert {kind: docs[0]["filename"] for kind, docs in drafting_docs.items()} == DOCUMENTS
+    page.goto(f"/instances/{iid}")  # and on the instance page
+    expect(page.locator("#documents-list a")).to_have_text(list(DOCUMENTS.values()))  # upload order
 
 
 def test_task_page_works_without_the_front_end_packages(page, engine, drafting, monkeypatch, tmp_path):
@@ -149,3 +154,28 @@ def test_task_page_works_without_the_front_end_packages(page, engine, drafting, 
     expect(page.locator("#task-message .ok")).to_be_visible()
     page.shot("no-packages")
     assert w.instance(iid)["data"]["extension_until"] == "2027-06-30"
+
+
+def test_after_completing_the_next_task_of_the_instance_is_offered(page, engine, admin, login):
+    admin.deploy(BPMN / "web_review.bpmn")
+    sec = login("sec12", "secretariat:committee/MTC-12")
+    inst = start(sec, "web_review", {"committee": "MTC-12"})
+    sign_in(page, engine, "both", "secretariat:committee/MTC-12", "authority")  # submits, then reviews
+    page.goto(f"/tasks/{inst['tasks'][0]['id']}")
+    page.click("#claim")
+    page.get_by_label("标题").fill("年度报告")
+    page.click("#complete")
+    following = page.locator("#next-task")
+    expect(following).to_be_focused()
+    expect(following).to_have_text("继续办理：审查")
+    following.click()
+    page.click("#claim")
+    approved = page.get_by_label("是否批准")  # a required yes/no starts unanswered too
+    expect(approved.locator("option")).to_have_text(["请选择…", "是", "否"])
+    page.click("#complete")
+    expect(page.locator("#errors li")).to_have_text(["是否批准：请选择一项"])
+    approved.select_option(label="否")
+    page.click("#complete")
+    expect(page.locator("#back-to-inbox")).to_be_focused()
+    after = sec.get(f"/instances/{inst['id']}").get_json()
+    assert after["state"] == "completed" and after["data"]["approved"] is False
