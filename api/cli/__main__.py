@@ -1,4 +1,4 @@
-"""``python -m api.cli``: the same commands as the ``mtcflow`` script."""
+"""``python -m api.cli.main``: the same commands as the ``mtcflow`` script."""
 from api.cli.main import main
 
 main()

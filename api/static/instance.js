@@ -68,6 +68,16 @@
     slider.addEventListener("input", () => show(Number(slider.value)));
   }
 
+  /* The instance's documents and its tasks', each downloadable. */
+  async function documents() {
+    const listing = await api("GET", `/instances/${id}/documents`);
+    document.getElementById("documents").hidden = !listing.items.length;
+    document.getElementById("documents-list").replaceChildren(...listing.items.map((d) => el("li", {},
+      el("a", { href: d.url, download: d.filename }, d.filename),
+      el("span", { class: "meta" }, ` · ${Math.max(1, Math.round(d.size / 1024))} KB · ${d.uploaded_by} · ${when(d.uploaded_at)}`))));
+  }
+
   load().catch((err) => { stepEvent.textContent = err.message; });
+  documents().catch(() => {});
   verify();
 })();

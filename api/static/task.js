@@ -1,4 +1,4 @@
-/* Task page: where the instance stands, the form from the task's JSON Schema, claim and complete. */
+/* Task page: where the instance stands, the task's form, its documents, claim and complete, and the way on. */
 (function () {
   const { api, el, t, when } = window.mtc;
   const root = document.getElementById("task");
@@ -6,28 +6,11 @@
   const errorsBox = document.getElementById("errors");
   const message = document.getElementById("task-message");
   const buttons = { claim: byId("claim"), unclaim: byId("unclaim"), complete: byId("complete") };
-  let editor = null;
+  let form = null;
   let viewer = null;
+  let current = null;
 
   function byId(id) { return document.getElementById(id); }
-
-  function formSchema(schema) {
-    const copy = JSON.parse(JSON.stringify(schema || { type: "object", properties: {} }));
-    delete copy.$schema;
-    return copy;
-  }
-
-  function buildForm(task) {
-    if (editor) return;
-    // The server validates and its messages are shown at the fields; optional fields are opt-in so an
-    // untouched number is not sent as 0.
-    JSONEditor.defaults.options.show_errors = "never";
-    editor = new JSONEditor(byId("form"), {
-      schema: formSchema(task.form), theme: "html", iconlib: null, disable_collapse: true,
-      disable_edit_json: true, disable_properties: true, disable_array_reorder: true,
-      remove_empty_properties: true, show_errors: "never", show_opt_in: true, no_additional_properties: true,
-    });
-  }
 
   // The server's JSON-Schema messages are English; the common ones are said in Chinese on the Chinese page.
   const ZH = [
@@ -36,54 +19,118 @@
     [/is too long$/, () => "内容过长"],
     [/is less than the minimum of (.+)$/, (m) => `不能小于 ${m[1]}`],
     [/is greater than the maximum of (.+)$/, (m) => `不能大于 ${m[1]}`],
-    [/is not one of (.+)$/, (m) => `只能取以下值之一：${m[1]}`],
+    [/is not one of (.+)$|is not valid under any of the given schemas$/, () => "请从给定选项中选择"],
     [/is not of type '(.+)'$/, (m) => `类型应为 ${m[1]}`],
     [/does not match '(.+)'$/, () => "格式不正确"],
     [/is not a '(.+)'$/, (m) => `应为 ${m[1]} 格式`],
+    [/should not be valid under/, () => "按所选项，此项不应填写"],
   ];
 
-  function say(message) {
-    if (window.LANG !== "zh" || !message) return message;
+  function say(text) {
+    if (window.LANG !== "zh" || !text) return text;
     for (const [pattern, render] of ZH) {
-      const m = pattern.exec(message);
+      const m = pattern.exec(text);
       if (m) return render(m);
     }
-    return message;
+    return text;
   }
 
-  function fieldOf(error) {
-    if (error.field) return error.field.replaceAll("/", ".");
+  /* The path of the field an error is about: a missing property is named in the message, under its parent. */
+  function pathOf(error) {
+    const parent = error.field ? String(error.field).split("/") : [];
     const quoted = /'([^']+)' is a required property/.exec(error.message || "");
-    return quoted ? quoted[1] : null;
+    return quoted ? parent.concat(quoted[1]) : parent;
   }
 
   function clearErrors() {
     errorsBox.hidden = true;
     errorsBox.replaceChildren();
-    document.querySelectorAll(".server-error").forEach((n) => n.remove());
+    if (form) form.clear();
   }
 
-  function showErrors(problem) {
-    clearErrors();
-    const loose = [];
-    for (const error of problem.errors || [{ message: problem.detail }]) {
-      const field = fieldOf(error);
-      const fieldEditor = field && editor ? editor.getEditor("root." + field) : null;
-      if (fieldEditor && fieldEditor.container) {
-        fieldEditor.container.append(el("p", { class: "server-error", "data-field": field, title: error.message },
-          say(error.message)));
-      } else {
-        loose.push(say(error.message));
-      }
-    }
-    const headline = problem.status === 422 && problem.errors ? t("task.fix_errors") : problem.detail;
-    errorsBox.append(el("p", { title: problem.detail || "" }, headline), ...loose.map((m) => el("p", {}, m)));
+  /* Each message at its field (aria-invalid, aria-describedby) and listed in the alert, linked to the field. */
+  function listErrors(headline, placed, loose) {
+    const items = placed.map(({ node, message: text }) =>
+      el("li", {}, el("a", { href: "#" + node.id, onclick: (ev) => { ev.preventDefault(); focusNode(node); } },
+        `${form.label(node)}：${text}`)));
+    errorsBox.replaceChildren(el("p", {}, headline), items.length ? el("ul", {}, items) : null,
+      ...loose.map((m) => el("p", {}, m)));
     errorsBox.hidden = false;
   }
 
+  function focusNode(node) {
+    const target = node.focusable() || node.box;
+    if (target === node.box) target.tabIndex = -1;
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  }
+
+  function showProblem(problem) {
+    clearErrors();
+    const placed = [];
+    const loose = [];
+    for (const error of problem.errors || [{ message: problem.detail }]) {
+      const text = say(error.message);
+      const node = form && error.field !== undefined ? form.place(pathOf(error), text) : null;
+      if (node) placed.push({ node, message: text });
+      else loose.push(text);
+    }
+    const headline = problem.status === 422 && problem.errors ? t("task.fix_errors") : say(problem.detail);
+    listErrors(headline, placed, loose);
+    if (placed.length) focusNode(placed[0].node);
+  }
+
+  async function upload(file) {
+    const max = Number(root.dataset.maxBytes);
+    if (max && file.size > max) {
+      const error = new Error(t("form.too_large"));
+      error.status = 413;
+      throw error;
+    }
+    const body = new FormData();
+    body.append("file", file);
+    const response = await fetch(`/api/v1/tasks/${taskId}/documents`, {
+      method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRFToken": window.mtc.csrf },
+    });
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(payload.detail || response.statusText);
+      error.status = response.status;
+      error.problem = payload;
+      throw error;
+    }
+    return payload;
+  }
+
+  function limits() {
+    const mb = (Number(root.dataset.maxBytes) / 1048576).toFixed(0);
+    return t("form.limits").replace("{size}", mb + " MB").replace("{types}", root.dataset.types || "");
+  }
+
+  function buildForm(task) {
+    if (form) return;
+    form = window.mtcForm.create(byId("form"), task.form, {
+      upload, say, limits: limits(), accept: root.dataset.accept, uploaded: () => showDocuments(task),
+    });
+  }
+
+  async function showDocuments(task) {
+    const box = byId("documents");
+    const listing = await api("GET", `/tasks/${task.id}/documents`);
+    box.hidden = !listing.items.length;
+    byId("documents-list").replaceChildren(...listing.items.map((d) => el("li", {},
+      el("a", { href: d.url, download: d.filename }, d.filename),
+      el("span", { class: "meta" }, ` · ${Math.max(1, Math.round(d.size / 1024))} KB · ${d.uploaded_by} · ${when(d.uploaded_at)}`))));
+  }
+
   async function drawDiagram(task) {
+    const box = byId("diagram");
+    if (!window.BpmnJS) {  // the front-end packages are not installed (npm ci): the form works without them
+      box.replaceChildren(el("p", { class: "meta" }, t("diagram.unavailable")));
+      return;
+    }
     const replay = await api("GET", `/instances/${task.instance_id}/replay`);
-    if (!viewer) viewer = await window.mtcDiagram.open(byId("diagram"), replay.process_key, replay.version);
+    if (!viewer) viewer = await window.mtcDiagram.open(box, replay.process_key, replay.version);
     window.mtcDiagram.paint(viewer, replay);
     const registry = viewer.get("elementRegistry");
     if (registry.get(task.element_id) && task.state !== "completed") {
@@ -93,6 +140,7 @@
 
   async function load() {
     const [task, who] = await Promise.all([api("GET", "/tasks/" + taskId), window.mtc.me]);
+    current = { task, who };
     byId("task-name").textContent = task.name || task.element_id;
     byId("task-meta").textContent = [task.process_key, task.scope.committee, task.scope.specification,
       t("state." + task.state), task.assignee, task.due_at ? t("col.due") + " " + when(task.due_at) : null]
@@ -103,31 +151,59 @@
     buttons.claim.hidden = task.state !== "ready";
     buttons.unclaim.hidden = !(task.state === "claimed" && mine);
     buttons.complete.hidden = !(task.state === "claimed" && mine);
-    if (task.state !== "completed") buildForm(task);
-    else byId("form").replaceChildren(el("p", { class: "meta" },
-      `${t("state.completed")} · ${task.completed_by || ""} · ${when(task.completed_at)}`));
-    await drawDiagram(task);
+    if (task.state !== "completed") {
+      buildForm(task);
+    } else {
+      form = null;
+      byId("form").replaceChildren(el("p", { class: "meta" },
+        `${t("state.completed")} · ${task.completed_by || ""} · ${when(task.completed_at)}`));
+    }
+    await Promise.all([showDocuments(task).catch(() => {}), drawDiagram(task)]);
     return task;
+  }
+
+  /* After completing: this user's next open task of the same instance, else the inbox. */
+  async function wayOn(task, who) {
+    const page = await api("GET", "/tasks?per_page=20&instance_id=" + encodeURIComponent(task.instance_id));
+    // A duty (a ballot, a chief review) is one per person: its sibling tasks are other people's.
+    const next = page.items.find((x) => x.id !== task.id && !(task.duty && x.element_id === task.element_id)
+      && (!x.assignee || (who && x.assignee === who.username)));
+    const link = next
+      ? el("a", { class: "button primary", href: "/tasks/" + next.id, id: "next-task" }, t("task.next") + "：" + (next.name || next.element_id))
+      : el("a", { class: "button", href: "/inbox", id: "back-to-inbox" }, t("task.back_to_inbox"));
+    message.replaceChildren(el("p", { class: "ok" }, t("task.completed")), link);
+    link.focus();
   }
 
   async function act(action, body) {
     clearErrors();
     try {
       await api("POST", `/tasks/${taskId}/${action}`, body);
-      if (action === "complete") {
-        message.replaceChildren(el("p", { class: "ok" }, t("task.completed")));
-        editor.destroy();
-        editor = null;
-      }
-      await load();
+      const task = await load();
+      if (action === "complete") await wayOn(task, current.who);
+      else if (action === "claim") (byId("form").querySelector("input,select,textarea") || buttons.complete).focus();
+      else buttons.claim.focus();
     } catch (err) {
-      if (err.problem) showErrors(err.problem);
+      if (err.problem) showProblem(err.problem);
       else throw err;
     }
   }
 
+  function complete() {
+    if (!form) return;
+    clearErrors();
+    const missing = form.missing();
+    if (missing.length) {  // nothing the user did not set is sent as if they had
+      missing.forEach(({ node, message: text }) => node.setError(text));
+      listErrors(t("task.fix_errors"), missing, []);
+      focusNode(missing[0].node);
+      return;
+    }
+    act("complete", { data: form.value() });
+  }
+
   buttons.claim.addEventListener("click", () => act("claim"));
   buttons.unclaim.addEventListener("click", () => act("unclaim"));
-  buttons.complete.addEventListener("click", () => act("complete", { data: editor.getValue() }));
-  load().catch((err) => message.replaceChildren(el("p", { class: "error" }, err.message)));
+  buttons.complete.addEventListener("click", complete);
+  load().catch((err) => message.replaceChildren(el("p", { class: "error" }, say(err.message))));
 })();

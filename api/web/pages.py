@@ -12,6 +12,7 @@ from api.security.login import log_in
 from engine.access import accounts as users
 from engine.committees import models as committee_models
 from engine.errors import TooManyRequests, Unauthorized
+from engine.notices import documents
 from engine.specifications import models as spec_models
 
 bp = Blueprint("web", __name__, template_folder="../templates", static_folder="../static",
@@ -78,7 +79,15 @@ def inbox():
 @bp.get("/tasks/<task_id>")
 @login_required
 def task(task_id: str):
-    return render_template("task.html", task_id=task_id)
+    return render_template("task.html", task_id=task_id, uploads=_upload_limits())
+
+
+def _upload_limits() -> dict:
+    """What a file field accepts, shown at the field and checked in the browser before the server refuses it."""
+    policy = documents.DocumentPolicy.from_settings(current_app.extensions["mtcflow"].settings)
+    extensions = sorted({ext for kind in policy.types for ext in documents.TYPES.get(kind, ((), None))[0]})
+    return {"max_bytes": policy.max_bytes, "accept": ",".join(extensions),
+            "types": "、".join(ext.lstrip(".").upper() for ext in extensions)}
 
 
 @bp.get("/admin/definitions")

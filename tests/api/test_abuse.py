@@ -122,7 +122,7 @@ def test_no_passwords_or_tokens_in_logs(app, login, caplog):
 
 @pytest.mark.parametrize("key, code", [(None, 2), ("short", 2), ("x" * 40, 0)])
 def test_serve_requires_a_secret_key(monkeypatch, key, code):
-    from api.cli import main as cli_main
+    from api.cli.main import main as cli_main
 
     started = []
     monkeypatch.setattr(cli_main, "_engine", lambda: pytest.fail("must not build an engine"))
@@ -143,7 +143,7 @@ def test_serve_requires_a_secret_key(monkeypatch, key, code):
 
 
 def test_quickstart_runs_with_the_demo_key(monkeypatch):
-    from api.cli import main as cli_main
+    from api.cli.main import main as cli_main
 
     seen = []
     monkeypatch.setenv("MTCFLOW_SECRET_KEY", "")

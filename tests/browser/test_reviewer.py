@@ -37,20 +37,25 @@ def test_reviewer_claims_and_completes(page, engine, admin, login, clock):
     expect(page.locator("#diagram .djs-element.current[data-element-id='submit']")).to_have_count(1)
     page.click("#claim")
     expect(page.locator("#complete")).to_be_visible()
-    page.click("#complete")  # the title is required: the server's message appears at the field
-    expect(page.locator(".server-error[data-field='title']")).to_have_text("此项为必填项")
+    page.click("#complete")  # the title is required: refused in the browser, said at the field
+    title = page.get_by_label("标题")
+    expect(page.locator(".field[data-field='title'] .field-error")).to_have_text("此项为必填项")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    expect(title).to_have_attribute("aria-describedby", "f-title-error")
     expect(page.locator("#errors")).to_contain_text("请更正以下内容")
+    expect(page.locator("#errors li")).to_have_text(["标题：此项为必填项"])
     page.shot("task-errors")
 
-    page.fill("[name='root[title]']", "秘书处年度工作报告")
-    page.locator(".json-editor-opt-in").check()  # the optional page count, given as 0
-    page.fill("[name='root[pages]']", "0")
+    title.fill("秘书处年度工作报告")
+    page.get_by_label("页数").fill("0")  # the server refuses it: its message, translated, at the field
     page.click("#complete")
-    expect(page.locator(".server-error[data-field='pages']")).to_have_text("不能小于 1")
-    expect(page.locator(".server-error[data-field='title']")).to_have_count(0)
-    page.fill("[name='root[pages]']", "12")
+    expect(page.locator(".field[data-field='pages'] .field-error")).to_have_text("不能小于 1")
+    expect(page.get_by_label("页数")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field[data-field='title'] .field-error")).to_be_hidden()
+    page.get_by_label("页数").fill("12")
     page.click("#complete")
     expect(page.locator("#task-message .ok")).to_be_visible()
+    expect(page.locator("#back-to-inbox")).to_be_focused()  # the next task is the authority's, not theirs
     expect(page.locator("#diagram .djs-element.active[data-element-id='review']")).to_have_count(1)
     expect(page.locator("#diagram .djs-element.done[data-element-id='submit']")).to_have_count(1)
     page.shot("task-completed")

@@ -54,7 +54,7 @@ def processes_dir(tmp_path: Path) -> Path:
 
 
 class Server:
-    """``python -m api.cli serve`` on a free port, with the embedded timer worker."""
+    """``python -m api.cli.main serve`` on a free port, with the embedded timer worker."""
 
     def __init__(self, database_url: str, tmp_path: Path):
         self.port = free_port()
@@ -68,7 +68,7 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> None:
         with open(self.log, "ab") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+            self.process = subprocess.Popen([sys.executable, "-m", "api.cli.main", "serve", "--port", str(self.port)],
                                             cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         self.starts += 1
         deadline = time.monotonic() + timeout

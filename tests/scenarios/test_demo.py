@@ -3,7 +3,7 @@ reports, specifications at every stage and public notices open with comments; a 
 import pytest
 from click.testing import CliRunner
 
-from api.cli import main as cli_main
+from api.cli.main import main as cli_main
 from engine.specifications.models import STAGES
 
 
