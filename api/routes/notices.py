@@ -14,6 +14,7 @@ from api import ratelimit
 from api.auth import authenticated, current_actor, engine
 from api.blueprint import Blueprint
 from api.notice_schemas import (
+    DOWNLOAD_RESPONSES,
     CommentRequest,
     CommentSchema,
     NoticeListArgs,
@@ -127,7 +128,7 @@ class CommentsResource(MethodView):
 
 @blp.route("/notices/<int:notice_id>/documents/<int:document_id>")
 class PublishedDocumentResource(MethodView):
-    @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream")
+    @blp.doc(responses=DOWNLOAD_RESPONSES)
     def get(self, notice_id, document_id):
         """Download a document the notice published (no login)."""
         with engine().db.transaction() as session:
