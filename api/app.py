@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         OPENAPI_REDOC_PATH="redoc",
         MAX_CONTENT_LENGTH=settings.max_bytes + 256 * 1024,
         JSON_AS_ASCII=False,
+        MTCFLOW_JSON_MAX_DEPTH=settings.json_max_depth,
         SECRET_KEY=settings.secret_key or "embedded-demo-only",
     )
     app.json.ensure_ascii = False

@@ -6,7 +6,7 @@ and the OpenAPI document states the range.
 """
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 ROW_ID_MAX = 2**31 - 1  # INTEGER on PostgreSQL
 
@@ -17,6 +17,16 @@ class RowIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+class DefinitionKeyConverter(UnicodeConverter):
+    """A process key other than the names of fixed sub-paths: ``/definitions/validate`` (POST only) otherwise
+    also matched ``/definitions/<key>``, so OPTIONS advertised GET for it and GET read a process 'validate'."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = r"(?!validate(?![^/]))[^/]{1,}"  # a pattern: methods are collected before values convert
+
+
 def init_app(app) -> None:
     """Call before any blueprint is registered (rules bind their converters then)."""
     app.url_map.converters["int"] = RowIdConverter
+    app.url_map.converters["definition_key"] = DefinitionKeyConverter

@@ -17,12 +17,21 @@ PROBLEM = "application/problem+json"
 
 
 class ProblemSchema(Schema):
+    """RFC 9457 members, and every extension member some problem carries (the document lists them all)."""
+
     type = fields.String()
     title = fields.String()
     status = fields.Integer()
     detail = fields.String()
     errors = fields.Raw()
-    rule = fields.String()
+    rule = fields.String(metadata={"description": "403/429: the rule that refused (lane-role, scope, BR3, …)"})
+    retry_after = fields.Integer(metadata={"description": "429/503: seconds to wait, as in Retry-After"})
+    accepted = fields.List(fields.String(), metadata={"description": "422 on a document upload: accepted types"})
+    notice_id = fields.Integer(metadata={"description": "409 on a notice comment: the notice"})
+    notice_phase = fields.String(metadata={"description": "409 on a notice comment: upcoming, ended, closed, "
+                                                          "withdrawn"})
+    opens_at = fields.String(metadata={"description": "409 on an upcoming notice: when comments open (ISO 8601)"})
+    closes_at = fields.String(metadata={"description": "409 on a closed notice: when comments closed (ISO 8601)"})
 
 
 def problem_response(status: int, detail: str, title: str | None = None, errors=None,
@@ -66,8 +75,8 @@ class ProblemApi(Api):
             log.exception("unhandled error", exc_info=getattr(error, "original_exception", None))
             return problem_response(500, "An internal error occurred; it has been logged.")
         if error.code == 400 and not errors:
-            detail = "The request body is not valid JSON." if "JSON" in (error.description or "") \
-                else (error.description or "Bad request.")
+            detail = data.get("message") or ("The request body is not valid JSON." if "JSON" in (
+                error.description or "") else (error.description or "Bad request."))
             return problem_response(400, detail, headers=headers)
         detail = data.get("message") or (_describe_validation(errors) if errors else error.description)
         return problem_response(error.code, detail, errors=errors, headers=headers)

@@ -30,6 +30,7 @@ class Settings:
     login_free_failures: int = 3  # failed logins per account before delays start
     login_delay_seconds: float = 2.0  # the first delay; it doubles with each further failure
     login_delay_max_seconds: float = 900.0
+    json_max_depth: int = 32  # nesting of JSON request bodies (deeper ones are refused with a 422)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -57,7 +58,8 @@ class Settings:
                                 ("MTCFLOW_SECURE_COOKIES", "secure_cookies", flag),
                                 ("MTCFLOW_LOGIN_FREE_FAILURES", "login_free_failures", int),
                                 ("MTCFLOW_LOGIN_DELAY", "login_delay_seconds", float),
-                                ("MTCFLOW_LOGIN_DELAY_MAX", "login_delay_max_seconds", float)):
+                                ("MTCFLOW_LOGIN_DELAY_MAX", "login_delay_max_seconds", float),
+                                ("MTCFLOW_JSON_MAX_DEPTH", "json_max_depth", int)):
             if name in env:
                 values[key] = cast(env[name])
         values.update(overrides)

@@ -17,12 +17,13 @@ class TokenResource(MethodView):
     @blp.arguments(TokenRequest)
     @blp.response(200, TokenResponse)
     @blp.alt_response(429, description="Too many logins from this address, or failed logins for this account "
-                                       "(see Retry-After)")
+                                       "from this address (see Retry-After)")
     def post(self, body):
         """Exchange username and password for a bearer token.
 
-        After a few failed attempts an account name is locked for a delay that doubles with each further
-        failure (429 with Retry-After, whatever the password); a successful login clears it."""
+        After a few failed attempts from one address, the account name is locked *for that address* for a delay
+        that doubles with each further failure (429 with Retry-After, whatever the password); other addresses
+        are not affected, and a successful login from the address clears it."""
         token, ttl = login.log_in(engine(), body["username"], body["password"])
         return {"access_token": token, "token_type": "Bearer", "expires_in": ttl}
 

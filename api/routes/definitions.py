@@ -96,7 +96,7 @@ class ValidateResource(MethodView):
         return {"valid": True, "processes": [c.key for c in compiled], "errors": []}
 
 
-@blp.route("/definitions/<string:key>")
+@blp.route("/definitions/<definition_key:key>")
 class DefinitionResource(MethodView):
     @authenticated(blp)
     @blp.response(200, DefinitionVersionsSchema)

@@ -7,7 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from api.blueprint import Blueprint
 from api.routes.notices import download
-from api.schemas.notices import UPLOAD_BODY, DocumentListSchema, DocumentSchema
+from api.schemas.notices import DESCRIPTION_MAX, DOWNLOAD_RESPONSES, UPLOAD_BODY, DocumentListSchema, DocumentSchema
 from api.security.auth import authenticated, current_actor, engine, require_writer
 from engine.errors import InvalidInput
 from engine.notices import documents
@@ -39,6 +39,9 @@ def _upload(instance_id: str | None, task_id: str | None) -> dict:
     if upload is None:
         raise InvalidInput("Send the document as multipart/form-data with the field 'file'.",
                            [{"field": "file", "message": "required"}])
+    if description is not None and len(description) > DESCRIPTION_MAX:  # was cut silently to fit the column
+        raise InvalidInput(f"The description has {len(description)} characters; at most {DESCRIPTION_MAX}.",
+                           [{"field": "description", "message": f"longer than {DESCRIPTION_MAX} characters"}])
     body = upload.stream.read(policy.max_bytes + 1)
     with eng.db.transaction() as session:
         document = documents.upload(session, eng.runtime, actor, policy, instance_id, upload.filename,
@@ -97,7 +100,7 @@ class DocumentResource(MethodView):
 @blp.route("/documents/<int:document_id>/content")
 class DocumentContentResource(MethodView):
     @authenticated(blp)
-    @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream")
+    @blp.doc(responses=DOWNLOAD_RESPONSES)
     def get(self, document_id):
         """Download a document (404 outside the caller's scopes)."""
         with engine().db.transaction() as session:

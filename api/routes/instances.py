@@ -85,11 +85,16 @@ class MessagesResource(MethodView):
     @blp.arguments(MessageRequest)
     @blp.response(200, MessageResult)
     def post(self, body):
-        """Correlate a message by instance id or business key to every instance waiting for it."""
+        """Correlate a message by instance id or business key to every instance waiting for it.
+
+        An instance id outside the caller's scopes answers 404 like an unknown one (a 409 "not waiting" told
+        that it exists)."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()
         with eng.db.transaction() as session:
+            if body.get("instance_id"):
+                assignment.visible_instance(session, actor, body["instance_id"])
             delivered = eng.runtime.send_message(session, actor, body["name"], body.get("payload"),
                                                  body.get("instance_id"), body.get("business_key"),
                                                  body.get("process_key"))

@@ -12,6 +12,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.schemas.notices import (
+    DOWNLOAD_RESPONSES,
     CommentRequest,
     CommentSchema,
     NoticeListArgs,
@@ -129,7 +130,7 @@ class CommentsResource(MethodView):
 
 @blp.route("/notices/<int:notice_id>/documents/<int:document_id>")
 class PublishedDocumentResource(MethodView):
-    @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/octet-stream")
+    @blp.doc(responses=DOWNLOAD_RESPONSES)
     def get(self, notice_id, document_id):
         """Download a document the notice published (no login)."""
         with engine().db.transaction() as session:

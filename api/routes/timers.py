@@ -1,4 +1,10 @@
-"""Operations on timers: what is upcoming and overdue, and firing one now with a reason."""
+"""Operations on timers: what is upcoming and overdue, and firing one now with a reason.
+
+Process admins run the machinery, not the business (issue 18, decided and stated in the authorization
+matrix): they list every timer for operations (due, overdue, failed, calendar warnings) but without business
+data (business key and committee withheld, no committee filter), and they fire only ``failed`` timers, which
+the worker gave up on; firing a waiting deadline early is a business decision, the authority's in its scope.
+"""
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -8,7 +14,7 @@ from api.security.auth import authenticated, current_actor, engine, require_writ
 from api.views import paginate
 from engine import clock
 from engine.access import assignment
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.runtime.models import Instance, Timer
 from engine.timers import service as timer_service
 from engine.timers.service import MAX_ATTEMPTS
@@ -18,9 +24,11 @@ READERS = ("authority", "process_admin", "auditor")
 FIRERS = ("authority", "process_admin")
 
 
-def timer_row(timer: Timer, instance: Instance, now) -> dict:
+def timer_row(timer: Timer, instance: Instance, now, business: bool = True) -> dict:
+    """``business``: whether the caller may see the instance's business key and committee."""
     return {"id": timer.id, "instance_id": timer.instance_id, "process_key": instance.process_key,
-            "business_key": instance.business_key, "committee": instance.committee,
+            "business_key": instance.business_key if business else None,
+            "committee": instance.committee if business else None,
             "element_id": timer.element_id, "name": timer.name, "kind": timer.kind, "state": _state(timer),
             "due_at": timer.due_at, "fired_at": timer.fired_at,
             "overdue": timer.state == "waiting" and timer.due_at < now, "rule": timer.rule,
@@ -32,6 +40,11 @@ def _state(timer: Timer) -> str:
     if timer.state == "waiting" and (timer.attempts or 0) >= MAX_ATTEMPTS:
         return "failed"
     return timer.state
+
+
+def _operator(actor) -> bool:
+    """A process admin acting as such: no business grant and no auditor's reading right."""
+    return actor.has_role("process_admin") and not actor.is_auditor and not actor.has_role("authority")
 
 
 def _scoped(query, actor):
@@ -49,6 +62,10 @@ class TimersResource(MethodView):
     def get(self, args):
         """Timers by due time: waiting (upcoming and overdue) by default; filter by state, dates, process."""
         now = clock.now()
+        actor = current_actor()
+        if _operator(actor) and args.get("committee"):
+            raise Forbidden("Process admins list timers without business data: filter by process, element or "
+                            "instance, not by committee.", rule="role")
         query = select(Timer).join(Instance, Instance.id == Timer.instance_id)
         if args["state"] == "failed":
             query = query.where(Timer.state == "waiting", Timer.attempts >= MAX_ATTEMPTS)
@@ -66,10 +83,11 @@ class TimersResource(MethodView):
                 query = query.where(column == args[name])
         if args.get("with_warning"):
             query = query.where(Timer.warning.is_not(None))
-        query = _scoped(query, current_actor()).order_by(Timer.due_at, Timer.id)
+        query = _scoped(query, actor).order_by(Timer.due_at, Timer.id)
         with engine().db.transaction() as session:
             items, total = paginate(session, query, args["page"], args["per_page"])
-            rows = [timer_row(t, session.get(Instance, t.instance_id), now) for t in items]
+            rows = [timer_row(t, session.get(Instance, t.instance_id), now, business=not _operator(actor))
+                    for t in items]
             return {"items": rows, "total": total, "page": args["page"], "per_page": args["per_page"], "now": now}
 
 
@@ -79,7 +97,8 @@ class FireResource(MethodView):
     @blp.arguments(FireRequest)
     @blp.response(200, TimerRowSchema)
     def post(self, body, timer_id):
-        """Fire a waiting timer now (process admin or authority), with a reason kept in the history."""
+        """Fire a waiting timer now, with a reason kept in the history: the authority in its scope, or a
+        process admin once the worker has given up on it (state ``failed``)."""
         actor = current_actor()
         require_writer(actor)
         eng = engine()
@@ -88,5 +107,8 @@ class FireResource(MethodView):
             if timer is None or not session.scalar(_scoped(select(Instance.id).where(
                     Instance.id == timer.instance_id), actor)):
                 raise NotFound(f"No timer {timer_id}.")
+            if _operator(actor) and _state(timer) != "failed":
+                raise Forbidden("Firing a deadline early is a business decision (the authority's); process admins "
+                                "fire only timers the worker gave up on (state failed).", rule="role")
             timer = timer_service.fire_now(eng.runtime, session, actor, timer_id, body["reason"])
-            return timer_row(timer, session.get(Instance, timer.instance_id), clock.now())
+            return timer_row(timer, session.get(Instance, timer.instance_id), clock.now(), not _operator(actor))

@@ -5,6 +5,9 @@ from functools import cache
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from api.converters import ROW_ID_MAX
+from engine.runtime.forms import VARIABLE_NAME
+
 
 class Strict(Schema):
     class Meta:
@@ -30,6 +33,16 @@ def page_of(item_schema, capped: int | None = None):
                                                     "total is then a lower bound, not the exact count"})
     Page.__name__ = f"{item_schema.__name__.removesuffix('Schema')}{'Capped' if capped else ''}PageSchema"
     return Page
+
+
+def variables_field(what: str, **kwargs) -> fields.Dict:
+    """Process variables by name: the server's name rule, checked and documented here too (OpenAPI 3.0 has no
+    propertyNames, hence the extension member)."""
+    rule = "names start with a letter; letters, digits and '_' only; at most 100 characters"
+    return fields.Dict(keys=fields.String(validate=validate.Regexp(VARIABLE_NAME, error="invalid variable name: "
+                                                                   + rule)),
+                       metadata={"description": f"{what}; {rule}",
+                                 "x-propertyNames": {"pattern": VARIABLE_NAME.pattern}}, **kwargs)
 
 
 # ----- auth ------------------------------------------------------------------------------------
@@ -130,7 +143,7 @@ class TaskListArgs(PageArgs):
 
 
 class CompleteRequest(Strict):
-    data = fields.Dict(keys=fields.String(), load_default=dict)
+    data = variables_field("the task's form fields, which become process variables", load_default=dict)
 
 
 class AssignRequest(Strict):
@@ -176,9 +189,9 @@ class ScopeRequest(Strict):
 
 class StartRequest(Strict):
     process_key = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=ROW_ID_MAX))
     business_key = fields.String(validate=validate.Length(max=200), allow_none=True)
-    variables = fields.Dict(keys=fields.String(), load_default=dict)
+    variables = variables_field("initial process variables", load_default=dict)
     scope = fields.Nested(ScopeRequest, metadata={"description": "the instance's scope; also settable by the "
                                                   "variables committee_code, spec_id, approval_level, jurisdiction"})
 
@@ -202,7 +215,7 @@ class MessageRequest(Strict):
     instance_id = fields.String(validate=validate.Length(max=36))
     business_key = fields.String(validate=validate.Length(max=200))
     process_key = fields.String(validate=validate.Length(max=200))
-    payload = fields.Dict(keys=fields.String(), load_default=dict)
+    payload = variables_field("the message's variables, merged into the waiting instance", load_default=dict)
 
 
 class MessageResult(Schema):

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from api.schemas.common import PageArgs, Strict, page_of
 from engine.notices.board import COMMENT_KINDS, KINDS, STATUSES, TEXT_MAX
+from engine.notices.documents import TYPES
 
 
 class NoticeListArgs(PageArgs):
@@ -108,7 +109,11 @@ class DocumentListSchema(Schema):
     total = fields.Integer()
 
 
+DESCRIPTION_MAX = 500
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary"},
-                   "description": {"type": "string", "maxLength": 500}}}}}}
+                   "description": {"type": "string", "maxLength": DESCRIPTION_MAX}}}}}}
+# A download is served with the document's own type (one of the accepted ones), not a generic one.
+DOWNLOAD_RESPONSES = {"200": {"description": "The file, with the content type it was accepted under",
+                              "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in TYPES}}}

@@ -29,8 +29,11 @@ def login_required(view):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no host, no browser-normalised backslash) after login."""
-    ok = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only a path on this site after login. Browsers drop tabs and newlines from URLs and read a backslash as
+    a slash, so ``/%09/evil.example`` became ``//evil.example`` (another host); a newline broke the header (500).
+    Any control character, space or backslash therefore refuses the target, before the ``//`` test."""
+    ok = (target and target.startswith("/") and not target.startswith("//")
+          and not any(c <= " " or c in "\\\x7f" for c in target))
     return target if ok else url_for("web.inbox")
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -51,8 +51,8 @@ def create_user(session: Session, username: str, password: str, grants: list[Gra
         raise InvalidInput(f"'{SYSTEM}' is reserved for the engine's own actions.")
     if len(password) < 8:
         raise InvalidInput("A password needs at least 8 characters.")
-    if session.scalar(select(User).where(User.username == username)) is not None:
-        raise Conflict(f"User '{username}' already exists.")
+    if session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
+        raise Conflict(f"User '{username}' already exists (names differing only in case are one name).")
     user = User(username=username, display_name=display_name, unit=_unit(unit),
                 password_hash=password_hash or _hasher.hash(password))
     session.add(user)
@@ -95,6 +95,8 @@ def grant_role(session: Session, user: User, grant: Grant, *, actor: str | None,
 def revoke_grant(session: Session, user: User, assignment_id: int, *, actor: str | None,
                  reason: str) -> RoleAssignment:
     """End an assignment from now on; actions already taken through it stay in the history."""
+    if actor == user.username:
+        raise Forbidden("Nobody revokes roles of their own account.", rule="self-admin")
     row = session.get(RoleAssignment, assignment_id)
     if row is None or row.user_id != user.id:
         raise NotFound(f"User '{user.username}' has no role assignment {assignment_id}.")

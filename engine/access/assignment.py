@@ -16,6 +16,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from engine.access import accounts as users
 from engine.access import duties, scopes
 from engine.access.actors import ADMIN_ROLES, AUDITOR, Actor, Grant
+from engine.access.models import User
 from engine.errors import Conflict, Forbidden, NotFound, Unauthorized
 from engine.runtime.models import Definition, Instance, Task
 
@@ -181,13 +182,16 @@ def acting_any(actor: Actor, target) -> list[Grant]:
 
 
 def require_assignable(session: Session, username: str, task: Task, instance: Instance) -> None:
-    """The new assignee must be an active user who could claim the task themselves."""
-    user = users.get_user(session, username)
-    if not user.active:
-        raise Conflict(f"User '{username}' is deactivated.")
-    target = users.actor_for(session, user)
+    """The new assignee must be an active user who could claim the task themselves. No such account, a
+    deactivated one and one without the lane role here get one answer, so assigning reveals neither who exists
+    nor what roles they hold; the duty rules of this task (BR3, BR4, BR7) still say which one refused."""
+    user = session.scalar(select(User).where(User.username == username))
+    target = users.actor_for(session, user) if user is not None and user.active else None
+    if target is None or not acting_grants(target, task.role, instance):
+        raise Forbidden(f"'{username}' cannot take this task: no active account of that name holds its role for "
+                        "this instance.", rule="assign")
     try:
-        require_can_work(session, target, task, instance)
+        duties.check(session, target, task, instance)
     except Forbidden as err:
         raise Forbidden(f"'{username}' cannot take this task: {err.detail}", rule=err.rule) from err
 

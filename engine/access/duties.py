@@ -152,7 +152,8 @@ def definition_errors(meta: dict) -> list[dict]:
 def grant_refusal(session: Session, grant: Grant) -> Forbidden | None:
     """BR11 and BR7 on a new role assignment (the strict policy of the admin API and CLI)."""
     scope = scopes.parse(grant.scope)
-    if grant.role in LEVEL_BOUND_ROLES and (scope is None or scope.kind != "level"):
+    if grant.role in LEVEL_BOUND_ROLES and (scope is None or scope.kind != "level"
+                                            or (scope.value != "national" and scope.jurisdiction is None)):
         return Forbidden("An authority acts for its approval level and jurisdiction (谁审批、谁监管): grant "
                          "authority:level/national or authority:level/<level>/<jurisdiction>.", rule="BR11")
     if grant.role == "observer":

@@ -7,6 +7,8 @@ record they check is never their own work.
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,7 @@ from engine.errors import Conflict, Forbidden, InvalidInput
 COMMITTEE_ROLES = ("chair", "vice_chair", "secretary_general", "secretariat", "member", "corresponding_member")
 SPEC_ROLES = ("drafter", "chief_reviewer", "observer")
 GLOBAL_ROLES = (AUDITOR, "process_admin", "user_admin")
+_NAME = re.compile(r"[^\W_.][\w .·—()（）-]*")  # MTC-12, JJF 1001—2026, 江苏, 工业和信息化部; not *, %, ../
 SCOPE_KIND = {**dict.fromkeys(COMMITTEE_ROLES, "committee"), **dict.fromkeys(SPEC_ROLES, "spec"),
               "authority": "level"}
 
@@ -32,6 +35,11 @@ def require_grantable(session: Session, user: User, grant: Grant, granted_by: st
     if refusal is not None:
         raise refusal
     scope = scopes.parse(grant.scope)
+    for value in (scope.value, scope.jurisdiction) if scope else ():
+        if value is not None and not _NAME.fullmatch(value):
+            raise InvalidInput(f"Scope value {value!r} is not a name: letters, digits, spaces and - _ . · — ( ) "
+                               "only, not starting with a dot (no wildcards, no paths).",
+                               [{"field": "scope", "message": "invalid scope value"}])
     if grant.role in GLOBAL_ROLES and scope is not None:
         raise InvalidInput(f"Role '{grant.role}' is global; grant it without a scope.",
                            [{"field": "scope", "message": "must be empty"}])

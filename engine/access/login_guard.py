@@ -1,4 +1,5 @@
-"""Growing delays after failed logins, per account name, kept in the database.
+"""Growing delays after failed logins, per key, kept in the database. The API keys them by account name and
+source address (api.security.login.guard_key), so failing on purpose does not lock the owner out from elsewhere.
 
 Kept in the database (not in process memory) so every API process sees the same lockout and a restart
 does not reset it. Names that belong to no account are tracked the same way, so the answers do not

@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from engine.errors import InvalidInput
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
+VARIABLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 
 
 class FormRegistry:
@@ -47,7 +47,7 @@ class FormRegistry:
 
 def check_variable_names(data: dict) -> None:
     """Process variables are read by gateway conditions: plain identifiers only, never dunders."""
-    bad = [k for k in data if not isinstance(k, str) or not _NAME.match(k)]
+    bad = [k for k in data if not isinstance(k, str) or not VARIABLE_NAME.match(k)]
     if bad:
         raise InvalidInput("Variable names must start with a letter and contain only letters, digits and "
                            "underscores.", [{"field": str(k), "message": "invalid variable name"} for k in bad])

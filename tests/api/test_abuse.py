@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
+from api.security.login import guard_key
 from engine.access.login_guard import Backoff, LoginFailure
 from tests.conftest import PASSWORD
 
@@ -50,12 +51,12 @@ def test_failed_logins_lock_the_account_for_growing_delays(app, login, engine, c
     second = assert_429(token_request(client, "wang", PASSWORD))
     assert second["retry_after"] == backoff.delay(backoff.free + 2) > backoff.delay(backoff.free + 1)
     with engine.db.transaction() as session:
-        assert session.get(LoginFailure, "wang").failures == backoff.free + 2
+        assert session.get(LoginFailure, guard_key("wang", "127.0.0.1")).failures == backoff.free + 2
 
     clock.advance(timedelta(seconds=backoff.delay(backoff.free + 2)))
     assert token_request(client, "wang", PASSWORD).status_code == 200
     with engine.db.transaction() as session:
-        assert session.get(LoginFailure, "wang") is None  # success clears the record
+        assert session.get(LoginFailure, guard_key("wang", "127.0.0.1")) is None  # success clears the record
     assert token_request(client, "wang", "one-typo").status_code == 401  # free attempts again
 
 
@@ -122,7 +123,7 @@ def test_no_passwords_or_tokens_in_logs(app, login, caplog):
 
 @pytest.mark.parametrize("key, code", [(None, 2), ("short", 2), ("x" * 40, 0)])
 def test_serve_requires_a_secret_key(monkeypatch, key, code):
-    from api.cli.main import main as cli_main
+    import api.cli
 
     started = []
     monkeypatch.setattr(cli_main, "_engine", lambda: pytest.fail("must not build an engine"))
@@ -143,7 +144,7 @@ def test_serve_requires_a_secret_key(monkeypatch, key, code):
 
 
 def test_quickstart_runs_with_the_demo_key(monkeypatch):
-    from api.cli.main import main as cli_main
+    import api.cli
 
     seen = []
     monkeypatch.setenv("MTCFLOW_SECRET_KEY", "")
@@ -170,7 +171,7 @@ def test_concurrent_failures_of_one_name_all_count(app, engine):
     codes = race(6, lambda i: token_request(clients[i], "newcomer", f"guess-{i}").status_code)
     assert set(codes) <= {401, 429} and codes.count(401) >= engine.settings.login_free_failures, codes
     with engine.db.transaction() as session:
-        assert session.get(LoginFailure, "newcomer").failures == codes.count(401)
+        assert session.get(LoginFailure, guard_key("newcomer", "127.0.0.1")).failures == codes.count(401)
 
 
 

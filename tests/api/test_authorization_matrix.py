@@ -10,7 +10,12 @@ a refusal changes nothing (and a wrongly allowed one still shows as a mismatch).
 
 Codes: ok = 2xx · 404 = not found (nothing outside one's scopes leaks) · show / hide = listed or not ·
 none = 409, no instance the caller may signal · otherwise the rule of the 403: lane (lane-role),
-scope, assign, cancel, role, read (auditor-read-only).
+scope, assign, cancel, role, read (auditor-read-only). A message to an instance id the caller cannot see
+answers 404 like an unknown id (a 409 told that it exists; issue 18).
+
+Decided (issue 18): auditors create audit anchors (``anchor``: ok). An anchor records the chains' current
+heads so later tampering shows; it changes no record and decides nothing, and checking the record is the
+auditor's work. Process admins and timers: see test_authorization_matrix_more.py.
 """
 from __future__ import annotations
 
@@ -68,8 +73,8 @@ drafter               ok        show  ok       ok      role    cancel  ok       
 chief_reviewer        ok        show  ok       ok      role    cancel  ok       lane
 observer              ok        show  ok       ok      role    cancel  ok       lane
 auditor               ok        show  ok       ok      ok      read    read     read
-process_admin         404       hide  404      404     404     404     none     lane
-user_admin            404       hide  404      404     role    404     none     lane
+process_admin         404       hide  404      404     404     404     404      lane
+user_admin            404       hide  404      404     role    404     404      lane
 """)
 IN_SCOPE = {**IN_SCOPE_TASKS, **IN_SCOPE_INSTANCES}
 
@@ -91,19 +96,19 @@ user_admin            404   hide   404    404      404     404
 """)
 OUT_OF_SCOPE_INSTANCES = table("""
 role                  instance  list  history  replay  export  cancel  message  start
-authority             404       hide  404      404     404     404     none     lane
-chair                 404       hide  404      404     role    404     none     lane
-vice_chair            404       hide  404      404     role    404     none     lane
-secretary_general     404       hide  404      404     role    404     none     lane
-secretariat           404       hide  404      404     role    404     none     scope
-member                404       hide  404      404     role    404     none     lane
-corresponding_member  404       hide  404      404     role    404     none     lane
-drafter               404       hide  404      404     role    404     none     lane
-chief_reviewer        404       hide  404      404     role    404     none     lane
-observer              404       hide  404      404     role    404     none     lane
+authority             404       hide  404      404     404     404     404      lane
+chair                 404       hide  404      404     role    404     404      lane
+vice_chair            404       hide  404      404     role    404     404      lane
+secretary_general     404       hide  404      404     role    404     404      lane
+secretariat           404       hide  404      404     role    404     404      scope
+member                404       hide  404      404     role    404     404      lane
+corresponding_member  404       hide  404      404     role    404     404      lane
+drafter               404       hide  404      404     role    404     404      lane
+chief_reviewer        404       hide  404      404     role    404     404      lane
+observer              404       hide  404      404     role    404     404      lane
 auditor               ok        show  ok       ok      ok      read    read     read
-process_admin         404       hide  404      404     404     404     none     lane
-user_admin            404       hide  404      404     role    404     none     lane
+process_admin         404       hide  404      404     404     404     404      lane
+user_admin            404       hide  404      404     role    404     404      lane
 """)
 OUT_OF_SCOPE = {**OUT_OF_SCOPE_TASKS, **OUT_OF_SCOPE_INSTANCES}
 

@@ -7,6 +7,11 @@ login; show / hide = the target is in the list (timers, overdue work, cycle time
 not; full / public = a specification's full record or only its public one (BR12). Role-gated operations on numbered
 resources that have no scope of their own (a timer, a schedule, a notification, a notice) are checked against an id
 that does not exist: a role allowed past the gate gets 404, a role refused gets the rule (role / read).
+
+Decided (issue 18): process admins run the machinery, not the business. They list every timer (``timers``: show)
+for operations, but with business key and committee withheld and no committee filter; they fire only timers the
+worker gave up on (state failed), so ``fire`` on a waiting deadline is ``role``: firing it early is the authority's
+decision in its scope (test_fuzz_findings.py::test_process_admin_timers_without_business_data).
 """
 from __future__ import annotations
 
@@ -130,7 +135,7 @@ drafter               role    role  role     show   ok     ok         ok      ok
 chief_reviewer        role    role  role     hide   404    ok         ok      ok       ok         role
 observer              role    role  role     hide   404    ok         ok      ok       ok         role
 auditor               show    role  show     hide   404    ok         ok      ok       ok         show
-process_admin         show    ok    hide     hide   404    404        ok      ok       ok         show
+process_admin         show    role  hide     hide   404    404        ok      ok       ok         show
 user_admin            role    role  role     hide   404    404        ok      ok       ok         role
 anonymous             401     401   401      401    401    401        ok      ok       ok         401
 """)
@@ -147,7 +152,7 @@ drafter               role    role  role     hide   404    404        ok      ok
 chief_reviewer        role    role  role     hide   404    404        ok      ok       ok         role
 observer              role    role  role     hide   404    404        ok      ok       ok         role
 auditor               show    role  show     hide   404    ok         ok      ok       ok         show
-process_admin         show    ok    hide     hide   404    404        ok      ok       ok         show
+process_admin         show    role  hide     hide   404    404        ok      ok       ok         show
 user_admin            role    role  role     hide   404    404        ok      ok       ok         role
 anonymous             401     401   401      401    401    401        ok      ok       ok         401
 """)

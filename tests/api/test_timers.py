@@ -128,16 +128,17 @@ def test_operators_list_and_fire_now_with_reason(admin, login, engine, clock):
     target = waits[0]["timers"][0]["id"]
     assert sec.post(f"/timers/{target}/fire", json={"reason": "x"}).status_code == 403
     assert auditor.post(f"/timers/{target}/fire", json={"reason": "x"}).status_code == 403
-    assert admin.post(f"/timers/{target}/fire", json={}).status_code == 422
-    fired = admin.post(f"/timers/{target}/fire", json={"reason": "公示期提前结束（批准机关决定）"})
+    assert auth.post(f"/timers/{target}/fire", json={}).status_code == 422
+    assert admin.post(f"/timers/{target}/fire", json={"reason": "x"}).status_code == 403  # early: a business call
+    fired = auth.post(f"/timers/{target}/fire", json={"reason": "公示期提前结束（批准机关决定）"})
     assert fired.status_code == 200, fired.get_json()
     assert fired.get_json()["state"] == "fired" and fired.get_json()["overdue"] is False
     assert [t["element_id"] for t in instance(auth, waits[0]["id"])["tasks"]] == ["decide"]
     requested, timer_fired = events(engine, waits[0]["id"], "timer_fire_requested"), \
         events(engine, waits[0]["id"], "timer_fired")
-    assert requested[0].actor == "admin" and requested[0].data["reason"] == "公示期提前结束（批准机关决定）"
-    assert timer_fired[0].actor == "admin" and timer_fired[0].seq > requested[0].seq
-    assert admin.post(f"/timers/{target}/fire", json={"reason": "again"}).status_code == 409
+    assert requested[0].actor == "auth" and requested[0].data["reason"] == "公示期提前结束（批准机关决定）"
+    assert timer_fired[0].actor == "auth" and timer_fired[0].seq > requested[0].seq
+    assert auth.post(f"/timers/{target}/fire", json={"reason": "again"}).status_code == 409
     assert admin.post("/timers/999999/fire", json={"reason": "x"}).status_code == 404
     fired_list = admin.get("/timers", query_string={"state": "fired"}).get_json()
     assert [t["id"] for t in fired_list["items"]] == [target]
