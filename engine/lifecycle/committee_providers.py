@@ -2,6 +2,7 @@
 level and, as ``anchor``, the last day of its term (so ``{"kind": "before", "duration": "renewal_lead"}``
 starts the renewal of each term once); ``flagged_committees`` — working committees flagged for assessment
 (BR8), anchored on the day of the flag (``{"kind": "after", "duration": "assessment_after_flag"}`` starts P5).
+The sweep ``committee_terms`` revokes the grants of members whose term ended without renewal (BR14).
 
 Registered when the engine is assembled (engine/workflow_engine.py imports this module), not from the
 package ``__init__``: engine.models imports the lifecycle package, and engine.schedules may at that very
@@ -10,7 +11,12 @@ moment still be importing engine.models, without its provider table yet.
 from __future__ import annotations
 
 from .. import schedules
+from ..actors import SYSTEM
+from ..workdays import BEIJING
+from .appointments import end_expired_terms
 from .committee_registry import active_committees, flagged_committees
 
 schedules.SUBJECT_PROVIDERS["active_committees"] = active_committees
 schedules.SUBJECT_PROVIDERS["flagged_committees"] = flagged_committees
+schedules.SWEEPS["committee_terms"] = lambda session, now: end_expired_terms(
+    session, now.astimezone(BEIJING).date(), actor=SYSTEM)

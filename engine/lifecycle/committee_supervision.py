@@ -22,8 +22,8 @@ from .. import clock
 from ..errors import Conflict, InvalidInput
 from ..service_tasks import ServiceContext, service
 from ..workdays import BEIJING
+from . import appointments, notices
 from . import committee_registry as registry
-from . import notices
 from .committee_models import CommitteeAssessment, CommitteeReport
 from .committee_services import assessment_outcome, committee_of, profile_of, record, set_status
 
@@ -223,7 +223,8 @@ def committee_exit(ctx: ServiceContext, data: dict) -> dict:
     moved = _reassign(ctx, committee.code, successor.code)
     committee.successor_code, committee.rectification_until = successor.code, None
     for member in registry.members(ctx.session, committee):
-        member.active, member.left_at = False, clock.now()
+        appointments.release(ctx.session, member, actor=getattr(ctx.actor, "username", None),
+                             reason=f"撤销 {committee.code}：{reason}")
     set_status(ctx, committee, "revoked", reason)
     assessment_outcome(ctx, "revoke")
     record(ctx, "committee_revoked", {"committee": committee.code, "successor": successor.code,

@@ -13,6 +13,7 @@ from .. import clock
 from ..errors import Conflict, InvalidInput
 from ..service_tasks import ServiceContext, service
 from ..workdays import BEIJING
+from . import appointments
 from . import committee_registry as registry
 from .committee_models import Committee
 from .committee_services import committee_of, profile_of, record
@@ -60,6 +61,8 @@ def term_extension_record(ctx: ServiceContext, data: dict) -> dict:
     committee, until, _ = _checked(ctx, data)
     previous = committee.term_end
     committee.term_end, committee.updated_at = until, clock.now()
+    appointments.regrant(ctx.session, committee, actor=getattr(ctx.actor, "username", None),
+                         reason=f"{committee.code} 任期延长至 {until.isoformat()}")
     committee.status_reason = f"任期延长至 {until.isoformat()}（{data.get('approval_document')}）"
     record(ctx, "committee_term_extended", {"committee": committee.code, "from": previous.isoformat(),
                                             "to": until.isoformat(),
