@@ -42,9 +42,9 @@ def _member_counts(session, ids: list[int]) -> dict[int, int]:
 def detail_view(session, c: Committee) -> dict:
     members = registry.members(session, c)
     view = committee_view(c, sum(1 for m in members if m.role in VOTING_ROLES))
-    view["members"] = [{"name": m.name, "role": m.role, "role_title": ROLE_NAMES.get(m.role, m.role), "unit": m.unit,
-                        "stakeholder_category": m.stakeholder_category, "title": m.title,
-                        "term_number": m.term_number} for m in members]
+    view["members"] = [{"id": m.id, "name": m.name, "role": m.role, "role_title": ROLE_NAMES.get(m.role, m.role),
+                        "unit": m.unit, "stakeholder_category": m.stakeholder_category, "title": m.title,
+                        "term_number": m.term_number, "has_account": m.user_id is not None} for m in members]
     view["subcommittees"] = list(session.scalars(select(Committee.code).where(Committee.parent_code == c.code)
                                                  .order_by(Committee.code)))
     view["annual_report_misses"] = registry.annual_misses(session, c.code, c.last_assessed_at)

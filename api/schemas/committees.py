@@ -30,6 +30,7 @@ class TermSchema(Schema):
 
 
 class MemberSchema(Schema):
+    id = fields.Integer(metadata={"description": "registry id: a review's voting base lists these (BR14)"})
     name = fields.String()
     role = fields.String(validate=validate.OneOf(MEMBER_ROLES))
     role_title = fields.String()
@@ -37,6 +38,7 @@ class MemberSchema(Schema):
     stakeholder_category = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     term_number = fields.Integer()
+    has_account = fields.Boolean(metadata={"description": "appointed with a user account (can cast a ballot)"})
 
 
 class ReportSchema(Schema):

@@ -257,11 +257,21 @@ class ReplayTaskSchema(Schema):
         "description": "Call activities and sub-processes around the element, outermost first (所在的调用活动/子流程)"})
 
 
+class ReplayEventSchema(Schema):
+    """The step's event, its time in ISO 8601 like the history's (a bare dict would go out in RFC 1123)."""
+
+    seq = fields.Integer()
+    type = fields.String()
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+
+
 class ReplaySchema(Schema):
     instance_id = fields.String()
     step = fields.Integer()
     steps = fields.Integer()
-    event = fields.Dict()
+    event = fields.Nested(ReplayEventSchema)
     state = fields.String()
     process_key = fields.String()
     version = fields.Integer()

@@ -1,4 +1,4 @@
-"""Separation of duties, in one place: BR3, BR4, BR7 and BR11 of domain.md, plus one ballot per voter.
+"""Separation of duties, in one place: BR3, BR4, BR7, BR11 and BR14 of domain.md, plus one ballot per voter.
 
 A user task takes part in a review through ``mtc:duty`` on the BPMN element: ``vote`` (a ballot),
 ``chief_review`` (主审) or ``observe`` (an observer's opinion, recorded without vote). The rules read
@@ -74,6 +74,9 @@ def check(session: Session, actor: Actor, task: Task, instance) -> None:
         raise Forbidden("Nobody from a drafting unit of this specification can be its chief reviewer.", rule="BR3")
     if duty == OBSERVE and known.livelihood is not True:
         raise Forbidden("Observers take part only in the review of livelihood (民生) specifications.", rule="BR7")
+    if duty == VOTE and known.voters is not None and actor.username not in known.voters:
+        raise Forbidden("Only the committee's appointed voting members named when the vote opened cast a ballot; "
+                        "a grant that no appointment backs does not vote.", rule="BR14")
     if duty == VOTE:
         _one_ballot(session, actor, task)
         if in_drafting_unit:
@@ -121,7 +124,10 @@ def inbox_clause(actor: Actor):
 
     declared = exists(select(ConflictDeclaration.id).join(User, User.id == ConflictDeclaration.user_id).where(
         User.username == actor.username, ConflictDeclaration.specification == Task.specification))
+    any_voter = exists(select(InstanceFact.instance_id).where(InstanceFact.instance_id == Task.instance_id,
+                                                              InstanceFact.kind == facts.VOTER))
     refused = [and_(Task.duty.in_((VOTE, CHIEF_REVIEW)), fact(facts.DRAFTER, actor.username)),
+               and_(Task.duty == VOTE, any_voter, not_(fact(facts.VOTER, actor.username))),
                and_(Task.duty == OBSERVE, not_(fact(facts.LIVELIHOOD, "true"))),
                and_(Task.duty == CHIEF_REVIEW, fact(facts.DRAFTING_UNIT, actor.unit or "")),
                and_(Task.specification.is_not(None), declared)]

@@ -1,4 +1,5 @@
-"""What the duty rules must know about a specification — its drafters, drafting units and livelihood flag.
+"""What the duty rules must know about a specification — its drafters, drafting units and livelihood flag —
+and about its vote: the ``voters`` the vote opened with (the appointed members, BR14).
 
 Until the specification registry exists (a later issue, which will become the source), they are read
 from the instance's variables ``drafters`` (usernames), ``drafting_units`` (工作单位 names, as on users)
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session
 from engine.access.models import InstanceFact
 from engine.errors import InvalidInput
 
-FACT_VARIABLES = frozenset({"drafters", "drafting_units", "livelihood"})
-DRAFTER, DRAFTING_UNIT, LIVELIHOOD = "drafter", "drafting_unit", "livelihood"
-_KIND_OF = {"drafters": DRAFTER, "drafting_units": DRAFTING_UNIT, "livelihood": LIVELIHOOD}
+FACT_VARIABLES = frozenset({"drafters", "drafting_units", "livelihood", "voters"})
+DRAFTER, DRAFTING_UNIT, LIVELIHOOD, VOTER = "drafter", "drafting_unit", "livelihood", "voter"
+_KIND_OF = {"drafters": DRAFTER, "drafting_units": DRAFTING_UNIT, "livelihood": LIVELIHOOD, "voters": VOTER}
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Facts:
     drafters: frozenset[str] = frozenset()
     drafting_units: frozenset[str] = frozenset()
     livelihood: bool | None = None
+    voters: frozenset[str] | None = None  # the ballot's voters as the vote opened (BR14); None before any vote
 
 
 def _rows(variable: str, value) -> set[str]:
@@ -63,8 +65,11 @@ def project(session: Session, instance_id: str, data: dict) -> None:
 
 def of(session: Session, instance_id: str) -> Facts:
     found: dict[str, set[str]] = {DRAFTER: set(), DRAFTING_UNIT: set(), LIVELIHOOD: set()}
+    voters = None
     for kind, value in session.execute(select(InstanceFact.kind, InstanceFact.value)
                                        .where(InstanceFact.instance_id == instance_id)):
         found.setdefault(kind, set()).add(value)
     livelihood = None if not found[LIVELIHOOD] else "true" in found[LIVELIHOOD]
-    return Facts(frozenset(found[DRAFTER]), frozenset(found[DRAFTING_UNIT]), livelihood)
+    if VOTER in found:
+        voters = frozenset(found[VOTER])
+    return Facts(frozenset(found[DRAFTER]), frozenset(found[DRAFTING_UNIT]), livelihood, voters)

@@ -149,10 +149,13 @@ def initial(scope: dict | None, variables: dict) -> dict:
 
 def project(session: Session, instance, workflow) -> None:
     """After an action: copy scope variables the process set onto the instance and its task rows, and the
-    specification facts into their table. Absent variables leave the stored scope as it is."""
+    specification facts into their table. The variables are the latest step's, also inside a running called
+    process (P6 sets ``spec_id`` inside the project), as the instance's data shows them. Absent variables leave
+    the stored scope as it is."""
+    from engine.bpmn.state import latest_task
     from engine.runtime.models import Task
 
-    data = (workflow.last_task or workflow.task_tree).data
+    data = latest_task(workflow).data
     changed = {column: data[variable] for column, variable in SCOPE_VARIABLES.items()
                if data.get(variable) not in (None, "") and data[variable] != getattr(instance, column)}
     if changed:

@@ -93,3 +93,11 @@ class SpecCache:
             while len(self._items) > self._maxsize:
                 self._items.popitem(last=False)
         return specs
+
+
+def latest_task(workflow: BpmnWorkflow):
+    """The most recently completed step, also inside a called process that is still running (whose data the
+    waiting task sees), else the workflow's own last step."""
+    candidates = [workflow.last_task] + [sub.last_task for sub in workflow.subprocesses.values()]
+    candidates = [t for t in candidates if t is not None]
+    return max(candidates, key=lambda t: t.last_state_change) if candidates else workflow.task_tree

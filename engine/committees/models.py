@@ -51,7 +51,9 @@ class Committee(Base):
 
 
 class CommitteeMember(Base):
-    """A member of one term; ``active`` rows are the current composition."""
+    """A member of one term; ``active`` rows are the current composition. The appointment links the member to
+    a user account (``user_id``) and holds the committee grants it made (``grant_ids``), revoked when it ends
+    (BR14): the registry, not a grant, decides who votes."""
 
     __tablename__ = "committee_members"
     __table_args__ = (
@@ -70,6 +72,8 @@ class CommitteeMember(Base):
     title: Mapped[str | None] = mapped_column(String(100))  # 职称
     title_level: Mapped[str | None] = mapped_column(String(20))
     username: Mapped[str | None] = mapped_column(String(150))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    grant_ids: Mapped[list | None] = mapped_column(JSON)  # role_assignments.id the appointment made
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(default=_now)
     left_at: Mapped[datetime | None] = mapped_column()

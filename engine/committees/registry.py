@@ -154,17 +154,26 @@ def memberships_elsewhere(session: Session, entry: dict, exclude_code: str | Non
     return session.scalar(query) or 0
 
 
-def replace_members(session: Session, committee: Committee, entries: list[dict], term_number: int) -> None:
-    """The composition as approved becomes the committee's current members; earlier rows are kept inactive."""
+def replace_members(session: Session, committee: Committee, entries: list[dict], term_number: int, *,
+                    actor: str | None = None, reason: str | None = None) -> None:
+    """The composition as approved becomes the committee's current members (each appointed: account linked,
+    committee role granted for the term, BR14); earlier rows are kept inactive and their grants revoked."""
+    from engine.committees import appointments
+
+    why = reason or f"{committee.code} 第{term_number}届委员组成"
     now = clock.now()
     for row in members(session, committee):
-        row.active, row.left_at = False, now
+        row.left_at = now
+        appointments.release(session, row, actor=actor, reason=f"{why}：原委员任职结束")
     for entry in entries:
-        session.add(CommitteeMember(committee_id=committee.id, term_number=term_number, name=entry["name"],
-                                    role=entry["role"], unit=entry["unit"],
-                                    stakeholder_category=entry.get("stakeholder_category"),
-                                    title=entry.get("title"), title_level=entry.get("title_level"),
-                                    username=entry.get("username"), active=True, joined_at=now))
+        row = CommitteeMember(committee_id=committee.id, term_number=term_number, name=entry["name"],
+                              role=entry["role"], unit=entry["unit"],
+                              stakeholder_category=entry.get("stakeholder_category"),
+                              title=entry.get("title"), title_level=entry.get("title_level"),
+                              username=entry.get("username"), active=True, joined_at=now)
+        session.add(row)
+        session.flush()
+        appointments.appoint(session, committee, row, actor=actor, reason=f"{why}：聘任为{entry['role']}")
     session.flush()
 
 

@@ -38,9 +38,13 @@ def profile_of(ctx: ServiceContext) -> profiles.Profile:
     return profiles.current().for_level(ctx.instance.level, ctx.instance.jurisdiction)[0]
 
 
+def actor_name(ctx: ServiceContext) -> str | None:
+    return getattr(ctx.actor, "username", None)
+
+
 def record(ctx: ServiceContext, type_: str, data: dict) -> None:
     """A registry change, in the history of the instance that made it."""
-    history.record(ctx.session, ctx.instance, type_, actor=getattr(ctx.actor, "username", None),
+    history.record(ctx.session, ctx.instance, type_, actor=actor_name(ctx),
                    process_key=ctx.instance.process_key, process_version=ctx.instance.process_version, data=data)
 
 
@@ -218,7 +222,8 @@ def committee_establish(ctx: ServiceContext, data: dict) -> dict:
     committee.established_at = clock.now()
     committee.approval_document = data.get("approval_document")
     committee.charter = data.get("charter") or committee.charter
-    registry.replace_members(ctx.session, committee, entries, 1)
+    registry.replace_members(ctx.session, committee, entries, 1, actor=actor_name(ctx),
+                             reason=f"批准成立 {committee.code}（{committee.approval_document or '—'}）")
     set_status(ctx, committee, "active", "批准成立")
     record(ctx, "committee_established", {"committee": committee.code, "members": len(entries),
                                           **_term_view(committee)})
@@ -238,7 +243,8 @@ def committee_renew(ctx: ServiceContext, data: dict) -> dict:
     committee.term_start, committee.term_end = registry.term_dates(profile_of(ctx), start)
     committee.approval_document = data.get("approval_document") or committee.approval_document
     committee.updated_at = clock.now()
-    registry.replace_members(ctx.session, committee, entries, committee.term_number)
+    registry.replace_members(ctx.session, committee, entries, committee.term_number, actor=actor_name(ctx),
+                             reason=f"{committee.code} 换届（{committee.approval_document or '—'}）")
     record(ctx, "committee_renewed", {"committee": committee.code, "members": len(entries),
                                       **_term_view(committee)})
     return _term_view(committee)
@@ -249,7 +255,8 @@ def committee_reorganise(ctx: ServiceContext, data: dict) -> dict:
     """重组 after a failed reassessment: the new composition replaces the members; the committee works again."""
     committee = committee_of(ctx)
     entries = _members_from(data)
-    registry.replace_members(ctx.session, committee, entries, committee.term_number)
+    registry.replace_members(ctx.session, committee, entries, committee.term_number, actor=actor_name(ctx),
+                             reason=f"{committee.code} 重组")
     committee.rectification_until = None
     set_status(ctx, committee, "active", "重组后恢复工作")
     assessment_outcome(ctx, "reorganise")

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.bpmn.service_tasks import ServiceContext, service
-from engine.committees import registry
+from engine.committees import appointments, registry
 from engine.committees.models import CommitteeAssessment, CommitteeReport
 from engine.committees.services import assessment_outcome, committee_of, profile_of, record, set_status
 from engine.errors import Conflict, InvalidInput
@@ -223,7 +223,8 @@ def committee_exit(ctx: ServiceContext, data: dict) -> dict:
     moved = _reassign(ctx, committee.code, successor.code)
     committee.successor_code, committee.rectification_until = successor.code, None
     for member in registry.members(ctx.session, committee):
-        member.active, member.left_at = False, clock.now()
+        appointments.release(ctx.session, member, actor=getattr(ctx.actor, "username", None),
+                             reason=f"撤销 {committee.code}：{reason}")
     set_status(ctx, committee, "revoked", reason)
     assessment_outcome(ctx, "revoke")
     record(ctx, "committee_revoked", {"committee": committee.code, "successor": successor.code,

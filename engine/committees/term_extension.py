@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 from engine import clock
 from engine.bpmn.service_tasks import ServiceContext, service
-from engine.committees import registry
+from engine.committees import appointments, registry
 from engine.committees.models import Committee
 from engine.committees.services import committee_of, profile_of, record
 from engine.errors import Conflict, InvalidInput
@@ -60,6 +60,8 @@ def term_extension_record(ctx: ServiceContext, data: dict) -> dict:
     committee, until, _ = _checked(ctx, data)
     previous = committee.term_end
     committee.term_end, committee.updated_at = until, clock.now()
+    appointments.regrant(ctx.session, committee, actor=getattr(ctx.actor, "username", None),
+                         reason=f"{committee.code} 任期延长至 {until.isoformat()}")
     committee.status_reason = f"任期延长至 {until.isoformat()}（{data.get('approval_document')}）"
     record(ctx, "committee_term_extended", {"committee": committee.code, "from": previous.isoformat(),
                                             "to": until.isoformat(),

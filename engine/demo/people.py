@@ -12,11 +12,21 @@ CATEGORIES = ("research", "testing", "enterprise", "user", "regulator")
 TITLES = (("研究员", "正高级"), ("正高级工程师", "正高级"), ("高级工程师", "副高级"))
 
 
-def candidates(given: str, units: list[str]) -> list[dict]:
-    """25 applicants; each name unique to its committee, at most 3 per unit, 5 per stakeholder category."""
+SEATS = ("chair", "vice1", "vice2", "secgen")  # the first four of a pool take these offices (composition below)
+
+
+def account(code: str, i: int) -> str:
+    """The account of a committee's i-th applicant: ``mtc01_chair``, ``mtc01_vice1``, …, ``mtc01_m1``…``mtc01_m21``."""
+    return f"{code.lower()}_{SEATS[i] if i < len(SEATS) else f'm{i - len(SEATS) + 1}'}"
+
+
+def candidates(code: str, given: str, units: list[str]) -> list[dict]:
+    """25 applicants with their accounts (linked at appointment, BR14); each name unique to its committee, at most
+    3 per unit, 5 per stakeholder category."""
     return [{"name": f"{SURNAMES[i]}{given}", "unit": units[i % len(units)], "title": TITLES[i % 3][0],
              "title_level": TITLES[i % 3][1], "experience_years": 8 + i % 20,
-             "retirement_date": f"{2036 + i % 10}-06-30", "stakeholder_category": CATEGORIES[i % 5]}
+             "retirement_date": f"{2036 + i % 10}-06-30", "stakeholder_category": CATEGORIES[i % 5],
+             "username": account(code, i)}
             for i in range(25)]
 
 
@@ -26,22 +36,18 @@ def composition(pool: list[dict]) -> list[dict]:
     return [{"name": c["name"], "role": roles[i] if i < len(roles) else "member"} for i, c in enumerate(pool)]
 
 
-def team(d: Driver, code: str, pool: list[dict], voters: int = 5, **level) -> Team:
-    """Accounts for a committee's secretariat, secretary-general, chair and voting members (named as in the
-    registry, with their units, so BR3's unit rule sees them); ``level`` is Team's level, jurisdiction and
-    authority for a committee that is not national."""
+def team(d: Driver, code: str, pool: list[dict], **level) -> Team:
+    """Accounts for a committee's secretariat and for each of its 25 recruits (named as in the registry, with their
+    units, so BR3's unit rule sees them): the recruits get their committee roles only when appointed (BR14), and
+    every appointed voting member votes. ``level`` is Team's level, jurisdiction and authority for a committee that
+    is not national."""
     low = code.lower()
-    host = pool[3]["unit"]
-    d.user(f"{low}_sec", [f"secretariat:committee/{code}"], host, f"{code} 秘书处")
-    d.user(f"{low}_secgen", [f"secretary_general:committee/{code}"], host, f"{pool[3]['name']}（秘书长）")
-    d.user(f"{low}_chair", [f"chair:committee/{code}", f"member:committee/{code}"], pool[0]["unit"],
-           f"{pool[0]['name']}（主任委员）")
-    names = []
-    for i in range(1, voters + 1):
-        entry = pool[3 + i]
-        names.append(f"{low}_m{i}")
-        d.user(names[-1], [f"member:committee/{code}"], entry["unit"], entry["name"])
-    return Team(code, f"{low}_sec", f"{low}_secgen", f"{low}_chair", (f"{low}_chair", *names), **level)
+    d.user(f"{low}_sec", [f"secretariat:committee/{code}"], pool[3]["unit"], f"{code} 秘书处")
+    for i, entry in enumerate(pool):
+        office = ("（主任委员）", "（副主任委员）", "（副主任委员）", "（秘书长）")[i] if i < len(SEATS) else ""
+        d.user(entry["username"], [], entry["unit"], f"{entry['name']}{office}")
+    names = tuple(entry["username"] for entry in pool)
+    return Team(code, f"{low}_sec", account(code, 3), account(code, 0), names, **level)
 
 
 def staff(d: Driver) -> None:

@@ -120,7 +120,7 @@ class Demo:
 
     def __init__(self, d: Driver, start: datetime, end: datetime):
         self.d, self.start, self.end = d, start, end
-        self.pools = {code: people.candidates(given, units) for code, (_, given, units) in COMMITTEES.items()}
+        self.pools = {code: people.candidates(code, given, units) for code, (_, given, units) in COMMITTEES.items()}
         self.teams: dict[str, Team] = {}
         self.ids: dict[str, str] = {}
 
@@ -136,8 +136,8 @@ class Demo:
         d.progress(f"seeding the demo from {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d} through the processes")
         people.staff(d)
         for code in ("MTC01", "MTC02", "MTC03"):
-            self.teams[code] = people.team(d, code, self.pools[code], voters=5 if code == "MTC01" else 3)
-        self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], voters=7, **PROVINCIAL["MTC31"])
+            self.teams[code] = people.team(d, code, self.pools[code])
+        self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], **PROVINCIAL["MTC31"])
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
         d.user("mtc05_sec", ["secretariat:committee/MTC05"], COMMITTEES["MTC05"][2][3], "MTC05 筹建单位")
         for name, key, rule, subjects in SCHEDULES:

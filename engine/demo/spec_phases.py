@@ -103,8 +103,9 @@ def open_vote(d: Driver, team: Team, iid: str, spec_id: str) -> Program:
 
 
 def pass_review(d: Driver, team: Team, iid: str) -> Program:
-    """P9 steps 4–5: every voter votes yes, the windows of non-voters close, the tally and the minutes."""
-    for voter in team.voters:
+    """P9 steps 4–5: every appointed member the vote opened with votes yes (BR14), the windows of non-voters
+    close, the tally and the minutes."""
+    for voter in d.data(iid)["voters"]:
         d.do(voter, iid, "p9_task_vote", {"ballot": {"choice": "yes", "opinion": "同意通过"}})
     yield 16
     d.do(team.secretariat, iid, "p9_task_count")

@@ -23,6 +23,7 @@ from engine.access import assignment, scopes
 from engine.access.actors import Actor
 from engine.bpmn import state
 from engine.bpmn.service_tasks import ServiceContext
+from engine.bpmn.state import latest_task
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.history import log as history
 from engine.runtime import notifications
@@ -346,14 +347,6 @@ def timer_due(task, definition: TimerEventDefinition) -> datetime | None:
     if not isinstance(moment, datetime):
         return None
     return moment.astimezone(UTC).replace(microsecond=(moment.microsecond // 1000) * 1000)
-
-
-def latest_task(workflow: BpmnWorkflow):
-    """The most recently completed step, also inside a called process that is still running (whose data the
-    waiting task sees), else the workflow's own last step."""
-    candidates = [workflow.last_task] + [sub.last_task for sub in workflow.subprocesses.values()]
-    candidates = [t for t in candidates if t is not None]
-    return max(candidates, key=lambda t: t.last_state_change) if candidates else workflow.task_tree
 
 
 def instance_data(runtime: Runtime, session: Session, instance: Instance) -> dict:

@@ -1,5 +1,6 @@
 """P9 technical review (审定): consent, papers, the gate before the vote (BR2, BR13), the tally (BR1, BR2,
-BR7: quorum of the voting members, pass share of those voting, non-voters recorded apart), minutes, and
+BR7, BR14: quorum of the appointed voting members as the vote opened, pass share of those voting, non-voters
+recorded apart), minutes, and
 failing twice. Who may vote or chief-review is the engine's duty rules (BR3, BR4, BR7) at claim time."""
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from math import ceil
 
 from sqlalchemy import func, select
 
-from engine.access import conflicts
 from engine.access.models import User
 from engine.bpmn.service_tasks import ServiceContext, service
+from engine.committees import appointments
+from engine.committees import registry as committee_registry
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.history.models import Event
 from engine.rules.workdays import BEIJING
@@ -67,12 +69,20 @@ def review_papers_sent(ctx: ServiceContext, data: dict) -> dict:
     return {"papers_sent_at": iso(spec.papers_sent_at), "earliest_vote_at": iso(earliest)}
 
 
-def _voters(ctx: ServiceContext, spec) -> list[str]:
-    """Members of the committee (their ``member`` assignment covers the instance) who may vote on this
-    specification: not its drafters (BR3), not those who declared a conflict (BR4)."""
-    drafters = set(spec.drafters or [])
-    return [name for name in role_holders(ctx.session, "member", ctx.instance)
-            if name not in drafters and not conflicts.has(ctx.session, name, spec.id)]
+def _voting_base(ctx: ServiceContext, spec) -> appointments.VotingBase:
+    """The appointed voting members of the committee as the vote opens (BR14), less its drafters (BR3) and
+    those who declared a conflict (BR4): the registry decides, a leftover grant does not."""
+    return appointments.voting_base(ctx.session, ctx.instance.committee, set(spec.drafters or []), spec.id)
+
+
+def _appointed(ctx: ServiceContext, role: str) -> list[str]:
+    """Accounts of the committee's appointed members in ``role`` (corresponding members: opinions, no vote)."""
+    committee = committee_registry.get(ctx.session, ctx.instance.committee)
+    if committee is None:
+        return []
+    names = set(ctx.session.scalars(select(User.username).where(User.active.is_(True), User.id.in_(
+        [row.user_id for row in appointments.current(ctx.session, committee) if row.role == role and row.user_id]))))
+    return sorted(names)
 
 
 @service("review_gate")
@@ -101,17 +111,21 @@ def review_gate(ctx: ServiceContext, data: dict) -> dict:
     refusal = state.review_refusal() if state is not None else None
     if refusal is not None:
         raise Forbidden(refusal[1], rule=refusal[0])
-    voters = _voters(ctx, spec)
+    base = _voting_base(ctx, spec)
     minimum = int(profile(ctx).value("review_min_voters"))
-    if len(voters) < minimum:
-        raise Conflict(f"Only {len(voters)} members may vote on {spec.id}; a review needs at least {minimum} "
-                       "(profile review_min_voters).")
-    corresponding = role_holders(ctx.session, "corresponding_member", ctx.instance)
+    if len(base.members) < minimum:
+        raise Conflict(f"Only {len(base.members)} appointed members of {ctx.instance.committee} may vote on "
+                       f"{spec.id}; a review needs at least {minimum} (profile review_min_voters).",
+                       rule="review_min_voters")
+    voters = base.voters
+    corresponding = _appointed(ctx, "corresponding_member")
     observers = role_holders(ctx.session, "observer", ctx.instance) if spec.livelihood else []
-    change(ctx, spec, "review_opened", voters=len(voters), corresponding=len(corresponding), observers=len(observers))
-    return {"voters": voters, "voting_member_count": len(voters), "corresponding_members": corresponding,
-            "observers": observers, "livelihood": bool(spec.livelihood), "ballots": [], "opinions": [],
-            "observations": []}
+    voting_base = {**base.record(), "opened_at": iso(now())}
+    change(ctx, spec, "review_opened", voting_members=len(base.members), voters=len(voters),
+           voting_base=voting_base["member_ids"], corresponding=len(corresponding), observers=len(observers))
+    return {"voters": voters, "voting_member_count": len(base.members), "voting_base": voting_base,
+            "corresponding_members": corresponding, "observers": observers, "livelihood": bool(spec.livelihood),
+            "ballots": [], "opinions": [], "observations": []}
 
 
 def _round_tasks(ctx: ServiceContext, clause) -> list[Task]:
@@ -147,7 +161,7 @@ def review_tally(ctx: ServiceContext, data: dict) -> dict:
     ``review_pass`` yes of those voting; corresponding members' and observers' opinions recorded, not counted."""
     spec = spec_of(ctx, data)
     voters = list(data.get("voters") or [])
-    members = int(data.get("voting_member_count") or len(voters))
+    members = int(data.get("voting_member_count") or 0)
     ballots, excluded = [], []
     for entry in _submitted(ctx, _round_tasks(ctx, Task.duty == "vote"), "ballot"):
         entry = {"voter": entry.pop("by"), **entry}
@@ -159,7 +173,8 @@ def review_tally(ctx: ServiceContext, data: dict) -> dict:
     passed = quorum_met and cast > 0 and Fraction(counts["yes"], cast) >= share
     opinions = _submitted(ctx, _round_tasks(ctx, Task.role == "corresponding_member"), "opinion")
     observations = _submitted(ctx, _round_tasks(ctx, Task.duty == "observe"), "observation")
-    result = {"round": spec.review_round, "voting_members": members, "cast": cast, **counts,
+    result = {"round": spec.review_round, "voting_members": members, "voting_base": data.get("voting_base"),
+              "cast": cast, **counts,
               "quorum": str(quorum), "quorum_required": ceil(members * quorum), "quorum_met": quorum_met,
               "pass_share": str(share), "pass_required": ceil(cast * share), "passed": passed,
               "ballots": ballots, "excluded_ballots": excluded, "corresponding_opinions": opinions,

@@ -39,6 +39,9 @@ from engine.rules.workdays import BEIJING
 from engine.timers.models import Schedule, ScheduleRun
 
 log = logging.getLogger("mtcflow.schedules")
+# What registries must do as time passes, run by every worker wake before the starts: name -> fn(session, now).
+# The committee registry registers "committee_terms" (BR14: the members' grants end with their term).
+SWEEPS: dict[str, Callable[[Session, datetime], object]] = {}
 KINDS = ("yearly", "after", "before")
 SUBJECT_FIELDS = ("committee", "specification", "level", "jurisdiction", "anchor", "variables", "business_key")
 SUBJECT_PROVIDERS: dict[str, Callable[[Session], list[dict]]] = {}
@@ -189,9 +192,20 @@ def _record_failure(db, occurrence: Occurrence, err: Exception) -> None:
         pass  # another worker recorded or started it meanwhile
 
 
+def run_sweeps(db) -> None:
+    """Each registered sweep in its own transaction; one that fails is logged and tried again at the next wake."""
+    for name, sweep in SWEEPS.items():
+        try:
+            with db.transaction() as session:
+                sweep(session, clock.now())
+        except EngineError as err:
+            log.error("sweep %s failed: %s", name, err.detail)
+
+
 def run_due(db, runtime, actor: Actor = SYSTEM_ACTOR) -> tuple[list[str], datetime | None]:
-    """Start every due occurrence (one transaction each); returns the started instance ids and the next
-    occurrence's due time, for the alarm clock."""
+    """Run the registry sweeps, then start every due occurrence (one transaction each); returns the started
+    instance ids and the next occurrence's due time, for the alarm clock."""
+    run_sweeps(db)
     with db.transaction() as session:
         due, upcoming = pending(session, clock.now())
     started = []

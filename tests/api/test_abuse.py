@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
+import api.cli.main as cli_main
 from api.security.login import guard_key
-from engine.access.login_guard import Backoff, LoginFailure
+from engine.access.login_guard import Backoff
+from engine.access.models import LoginFailure
 from tests.conftest import PASSWORD
 
 
@@ -123,8 +125,6 @@ def test_no_passwords_or_tokens_in_logs(app, login, caplog):
 
 @pytest.mark.parametrize("key, code", [(None, 2), ("short", 2), ("x" * 40, 0)])
 def test_serve_requires_a_secret_key(monkeypatch, key, code):
-    import api.cli
-
     started = []
     monkeypatch.setattr(cli_main, "_engine", lambda: pytest.fail("must not build an engine"))
     if key is None:
@@ -144,7 +144,6 @@ def test_serve_requires_a_secret_key(monkeypatch, key, code):
 
 
 def test_quickstart_runs_with_the_demo_key(monkeypatch):
-    import api.cli
 
     seen = []
     monkeypatch.setenv("MTCFLOW_SECRET_KEY", "")

@@ -22,7 +22,8 @@ def review(app, engine, admin):
     def people(name, *grants, unit=None):
         return person(engine, client, name, *grants, unit=unit)
 
-    def open_review(voters=("v1", "v2", "v3", "v4"), livelihood=True, drafters=("drafter",)):
+    def open_review(voters=("outsider", "m", "r", "o"), livelihood=True, drafters=("drafter",)):
+        """``voters`` are those the vote is opened for (BR14: only they take a ballot)."""
         inst = start(sec, "roles_review", SCOPE, {"voters": list(voters), "livelihood": livelihood,
                                                   "drafters": list(drafters), "drafting_units": [UNIT]})
         tasks = {}
@@ -65,11 +66,11 @@ def test_br3_nobody_from_a_drafting_unit_is_chief_reviewer(review):
 def test_br3_drafting_unit_holds_at_most_a_quarter_of_the_voters(review):
     people, open_review, _ = review
     first, second = people("c1", *REVIEWER, unit=UNIT), people("c2", *REVIEWER, unit=UNIT)
-    inst, tasks = open_review(voters=("v1", "v2", "v3", "v4"))
+    inst, tasks = open_review(voters=("c1", "c2", "v3", "v4"))
     assert first.post(f"/tasks/{tasks['vote'][0]}/claim").status_code == 200
     body = refused(second.post(f"/tasks/{tasks['vote'][1]}/claim"), "BR3")
     assert "1/4" in body["detail"]
-    _, small = open_review(voters=("v1", "v2", "v3"))
+    _, small = open_review(voters=("c1", "c2", "v3"))
     refused(first.post(f"/tasks/{small['vote'][0]}/claim"), "BR3")
 
 
@@ -79,7 +80,7 @@ def test_br3_share_comes_from_the_rule_profile(review):
     national = profiles.Profile("national", {"max_drafting_unit_voter_share": {"value": "1/2"}})
     previous = profiles.install(profiles.ProfileSet({"national": national}))
     try:
-        inst, tasks = open_review(voters=("v1", "v2", "v3", "v4"))
+        inst, tasks = open_review(voters=("c1", "c2", "v3", "v4"))
         assert first.post(f"/tasks/{tasks['vote'][0]}/claim").status_code == 200
         assert second.post(f"/tasks/{tasks['vote'][1]}/claim").status_code == 200
     finally:
@@ -119,6 +120,15 @@ def test_br4_a_declared_conflict_excludes_the_reviewer(review, clock):
     assert other.get("/specifications/JJF-A/conflicts").get_json()["items"] != []
     stranger = people("stranger", "member:committee/MTC-99")
     assert stranger.get("/specifications/JJF-A/conflicts").get_json()["items"] == []
+
+
+def test_br14_only_the_voters_the_vote_opened_for_take_a_ballot(review):
+    people, open_review, _ = review
+    leftover = people("former", *REVIEWER)  # holds the member grant, but the vote was not opened for them
+    inst, tasks = open_review()
+    assert claimable(leftover, inst["id"]) == ["chief_review"]
+    refused(leftover.post(f"/tasks/{tasks['vote'][0]}/claim"), "BR14")
+    assert people("m", *REVIEWER).post(f"/tasks/{tasks['vote'][0]}/claim").status_code == 200
 
 
 def test_br7_corresponding_members_and_observers_never_vote(review):

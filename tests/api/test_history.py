@@ -57,6 +57,17 @@ def test_replay_each_step_and_last_equals_current(admin, login):
     assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
 
 
+def test_replay_and_history_give_event_times_in_one_format_iso_8601(admin, login):
+    from datetime import datetime
+
+    sec, _, inst = run_approval(admin, login)
+    history = sec.get(f"/instances/{inst['id']}/history", query_string={"per_page": 200}).get_json()["items"]
+    for event in history[:3]:
+        replayed = sec.get(f"/instances/{inst['id']}/replay", query_string={"step": event["seq"]}).get_json()
+        assert replayed["event"]["at"] == event["at"]  # the same text, not RFC 1123 ("Sat, 05 Dec 2026 …")
+        assert datetime.fromisoformat(replayed["event"]["at"]).tzinfo is not None
+
+
 def test_replay_uses_the_stored_version_not_todays(admin, login):
     sec, _, inst = run_approval(admin, login)
     renamed = (BPMN / "approval.bpmn").read_text().replace("审查", "重新命名的审查")

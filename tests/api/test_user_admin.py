@@ -147,7 +147,7 @@ def test_a_revocation_between_request_and_action_counts(engine, admin, app):
 
 
 def test_cli_users(sqlite_url, monkeypatch):
-    from api.cli.main import main as cli_main
+    import api.cli.main as cli_main
 
     eng = make_engine(sqlite_url)  # one engine for every command: cheap hashing, forms loaded once
     eng.migrate = lambda: None  # the template database is migrated already

@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from engine.access import accounts as users
 from engine.access.actors import Grant
+from engine.access.models import User
 from engine.committees.models import Committee
 from engine.config import ROOT
 from engine.errors import Conflict
@@ -18,21 +21,41 @@ SCOPE = {"committee": CODE, "level": "national"}
 PROCESSES = ("p6_project_approval.bpmn", "p7_drafting.bpmn", "p8_comment_solicitation.bpmn",
              "p9_technical_review.bpmn", "p10_approval_submission.bpmn", "p11_effect_evaluation.bpmn",
              "p12_periodic_rereview.bpmn", "p6_p10_spec_project.bpmn")
-# username -> (grants, unit); the chair and vice-chair vote through their member assignment
+# username -> (grants, unit). Committee roles of members come from their appointment (BR14, MEMBERS below),
+# not from these grants; the secretariat's staff and the secretary-general act through a plain grant.
 PEOPLE = {
     "authority": (["authority:level/national"], "市场监管总局计量司"),
     "sec": ([f"secretariat:committee/{CODE}"], "中国计量科学研究院"),
     "secgen": ([f"secretary_general:committee/{CODE}"], "中国计量科学研究院"),
-    "chair": ([f"chair:committee/{CODE}", f"member:committee/{CODE}"], "单位甲"),
-    "vice": ([f"vice_chair:committee/{CODE}", f"member:committee/{CODE}"], "单位乙"),
-    **{f"m{i}": ([f"member:committee/{CODE}"], f"单位{i}") for i in range(1, 6)},
-    "corr": ([f"corresponding_member:committee/{CODE}"], "通讯单位"),
+    "chair": ([], "单位甲"),
+    "vice": ([], "单位乙"),
+    **{f"m{i}": ([], f"单位{i}") for i in range(1, 6)},
+    "corr": ([], "通讯单位"),
     "drafter": ([], "起草单位"),
-    "colleague": ([f"member:committee/{CODE}"], "起草单位"),
+    "colleague": ([], "起草单位"),
     "observer": ([], None),
     "auditor": (["auditor"], None),
 }
+# the registry's composition of MTC12 (username -> registry role); the chair and vice-chair vote as members
+MEMBERS = {"chair": "chair", "vice": "vice_chair", "colleague": "member",
+           **{f"m{i}": "member" for i in range(1, 6)}, "corr": "corresponding_member"}
 VOTERS = ("chair", "vice", "colleague", "m1", "m2", "m3", "m4", "m5")
+
+
+def member_entries(roles: dict[str, str] = MEMBERS) -> list[dict]:
+    """Registry entries of the world's people, each linked to their account by ``username``."""
+    return [{"name": f"委员{name}", "role": role, "unit": PEOPLE[name][1] or "社会公众", "username": name}
+            for name, role in roles.items()]
+
+
+def appoint(engine, code: str = CODE, entries: list[dict] | None = None) -> None:
+    """The committee's composition as the registry records it: each member appointed, granted for the term."""
+    from engine.committees import registry as committee_registry
+
+    with engine.db.transaction() as session:
+        committee = committee_registry.require(session, code)
+        committee_registry.replace_members(session, committee, member_entries() if entries is None else entries,
+                                           committee.term_number, actor="authority", reason="test composition")
 
 PROPOSAL = {
     "spec_type": "JJF", "title": "电子天平校准规范", "project_kind": "new",
@@ -72,6 +95,17 @@ class World:
         with engine.db.transaction() as session:
             for name, (grants, unit) in PEOPLE.items():
                 users.create_user(session, name, PASSWORD, [Grant.parse(g) for g in grants], unit=unit, actor="test")
+            seeded = session.scalar(select(Committee.id).where(Committee.code == CODE)) is not None
+        if seeded:
+            appoint(engine)
+
+    def accounts(self, entries: list[dict]) -> None:
+        """Accounts for registry entries that name one not yet made (members recruited in a story)."""
+        with self.engine.db.transaction() as session:
+            for entry in entries:
+                name = entry.get("username")
+                if name and session.scalar(select(User.id).where(User.username == name)) is None:
+                    users.create_user(session, name, PASSWORD, [], unit=entry.get("unit"), actor="test")
 
     def as_(self, name: str) -> Caller:
         token, at = self.tokens.get(name, (None, None))

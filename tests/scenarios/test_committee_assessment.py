@@ -100,7 +100,10 @@ def test_rectification_blocks_projects_until_restored(walker, engine, login, aut
 
 
 def test_period_runs_out_then_revocation_reassigns_open_specifications(walker, engine, login, authority, clock, app):
-    seed(engine, "MTC70", members=members())
+    login("chair70"), login("m70")  # two members with accounts: their appointment grants end with the committee
+    appointed = members()
+    appointed[0]["username"], appointed[10]["username"] = "chair70", "m70"
+    seed(engine, "MTC70", members=appointed)
     seed(engine, "MTC71", name="全国几何量计量技术委员会")
     now = engine_clock.now()
     with engine.db.transaction() as session:
@@ -133,6 +136,11 @@ def test_period_runs_out_then_revocation_reassigns_open_specifications(walker, e
     committee = app.test_client().get("/api/v1/committees/MTC70").get_json()
     assert (committee["status"], committee["successor_code"]) == ("revoked", "MTC71")
     assert committee["members"] == [] and committee["assessments"][-1]["outcome"] == "revoke"
+    admin = login("uadmin", "user_admin")  # BR14: revoking the committee revokes its members' grants
+    for name, roles in (("chair70", {"chair", "member"}), ("m70", {"member"})):
+        held = [g for g in admin.get(f"/users/{name}").get_json()["assignments"] if g["scope"] == "committee/MTC70"]
+        assert {g["role"] for g in held} == roles and all(g["revoked_by"] == "samr" for g in held)
+        assert all("撤销 MTC70" in g["revoked_reason"] for g in held)
     with engine.db.transaction() as session:
         owners = {s.id: s.committee for s in session.query(Specification)}
     assert owners == {"JJF-2026-070": "MTC71", "JJG-2025-070": "MTC71", "JJF-2020-070": "MTC70"}

@@ -3,7 +3,7 @@ reports, specifications at every stage and public notices open with comments; a 
 import pytest
 from click.testing import CliRunner
 
-from api.cli.main import main as cli_main
+import api.cli.main as cli_main
 from engine.specifications.models import STAGES
 
 
@@ -72,7 +72,10 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert all(s["level"] == "provincial" for s in local.values())
     assert local["comment"]["id"].startswith("JJG-苏-") and local["drafting"]["id"].startswith("JJF-苏-")
     vote = auditor.get(f"/instances/{local['review']['instance_id']}").get_json()["data"]
-    assert vote["review_outcome"] == "open" and vote["voting_member_count"] == 8  # ≥ 7: the local review group
+    assert vote["review_outcome"] == "open" and vote["voting_member_count"] == 25  # the appointed committee (BR14)
+    assert "mtc31_chair" in vote["voters"] and len(vote["voters"]) == 25  # each appointed with an account
+    review = auditor.get(f"/specifications/{new['id']}").get_json()["review"]
+    assert review["voting_base"]["count"] == 25 and review["cast"] == 25 and review["passed"]
 
     notices = listing(public, "/notices", status="open")
     assert sorted(n["kind"] for n in notices) == ["comment_draft", "comment_draft", "composition", "establishment",

@@ -28,8 +28,15 @@ def committee(w) -> dict:
     return response.get_json()
 
 
+# the world's people take the first seats (chair, vice-chairs, secretary-general, members); recruits fill the rest
+ACCOUNTS = ["chair", "vice", "vice2", "secgen", "m1", "m2", "m3", "m4", "m5", "colleague",
+            *(f"x{i:02d}" for i in range(10, 25))]
+
+
 def compose(w, walker, iid: str, prefix: str) -> None:
-    pool = [cs.candidate(i, name=f"{prefix}{i:02d}") for i in range(25)]
+    """Recruit and plan 25 members, each linked to an account (BR14: appointed members vote)."""
+    pool = [cs.candidate(i, name=f"{prefix}{i:02d}", username=ACCOUNTS[i]) for i in range(25)]
+    w.accounts(pool)
     walker.do(w.as_("sec"), iid, "task_recruit", {"call_summary": "公开征集委员", "candidates": pool})
     walker.do(w.as_("sec"), iid, "task_plan", {**cs.PLAN, "composition": cs.composition(pool)})
     walker.do(w.as_("authority"), iid, "task_review", {"composition_decision": "approve"})

@@ -197,3 +197,21 @@ def test_br11_only_the_authority_of_the_projects_level_decides(w):
     refused = w.as_("m5").post(f"/tasks/{task['id']}/claim")
     assert refused.status_code == 403 and refused.get_json()["rule"] == "BR11"
     w.do("authority", iid, "p6_task_publish", {"publish_decision": "publish"})
+
+
+def test_scope_follows_the_spec_id_set_inside_the_called_p6(w, engine):
+    """A project instance (P6–P10 as called processes) takes the specification scope as soon as P6 sets
+    ``spec_id``, not when P6 ends: the specification's task filter and spec-scoped grants reach every P6 task."""
+    deploy(engine)
+    iid = w.start("sec", "spec_project")["id"]
+    w.do("sec", iid, "p6_task_proposal", PROPOSAL)
+    instance = w.instance(iid)
+    spec_id = instance["data"]["spec_id"]
+    assert instance["scope"]["specification"] == spec_id
+    listed = w.as_("auditor").get("/tasks", query_string={"specification": spec_id}).get_json()["items"]
+    assert [t["element_id"] for t in listed] == ["p6_task_evaluate"]
+    w.grant("drafter", f"drafter:spec/{spec_id}")  # a spec-scoped grant sees the instance and its P6 tasks
+    assert w.as_("drafter").get(f"/instances/{iid}").status_code == 200
+    w.do("secgen", iid, "p6_task_evaluate", {"evaluation_decision": "recommend", "evaluation_opinion": "可行"})
+    listed = w.as_("auditor").get("/tasks", query_string={"specification": spec_id}).get_json()["items"]
+    assert [t["element_id"] for t in listed] == ["p6_task_forward"]

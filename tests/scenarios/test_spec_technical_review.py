@@ -6,7 +6,18 @@ from datetime import date
 import pytest
 
 from tests.scenarios.spec_stories import p9_to_vote, vote
-from tests.scenarios.spec_support import VOTERS, World, deploy, seed_committee, seed_spec, set_committee, spec_scope
+from tests.scenarios.spec_support import (
+    MEMBERS,
+    VOTERS,
+    World,
+    appoint,
+    deploy,
+    member_entries,
+    seed_committee,
+    seed_spec,
+    set_committee,
+    spec_scope,
+)
 
 SPEC = "JJF-2026-101"
 
@@ -256,3 +267,64 @@ def test_br3_drafting_unit_voters_stay_within_a_quarter(w, engine):
     assert "1/4" in refused.get_json()["detail"]
     vote(w, iid, {"m3": "yes"})  # another unit's member still votes
     assert len([t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] is None]) == 5
+
+
+def test_br14_a_former_member_with_a_leftover_grant_cannot_vote(w, engine):
+    appoint(engine, entries=member_entries({k: v for k, v in MEMBERS.items() if k != "m5"}))  # m5 leaves
+    w.grant("m5", "member:committee/MTC12")  # a grant made by hand afterwards: no appointment backs it
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    data = w.instance(iid)["data"]
+    assert "m5" not in data["voters"] and data["voting_member_count"] == 7
+    assert len(w.tasks(iid, "p9_task_vote")) == 7
+    inbox = w.as_("m5").get("/tasks", query_string={"instance_id": iid}).get_json()["items"]
+    assert [t for t in inbox if t["element_id"] == "p9_task_vote"] == []  # not offered
+    task = w.tasks(iid, "p9_task_vote")[0]
+    refused = w.as_("m5").post(f"/tasks/{task['id']}/claim")
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "BR14"
+    w.do("m4", iid, "p9_task_vote", {"ballot": {"choice": "yes"}}, task=task)  # an appointed member votes
+
+
+def test_br14_the_quorum_base_is_the_appointed_voting_members(w, engine):
+    roles = {**MEMBERS, "drafter": "member", "observer": "observer"}
+    entries = member_entries(roles) + [{"name": f"无账号委员{i}", "role": "member", "unit": f"单位丙{i}"}
+                                       for i in range(2)]
+    appoint(engine, entries=entries)  # two members without an account; the drafter is a member too (BR3)
+    w.as_("m1").post(f"/specifications/{SPEC}/conflicts", json={"reason": "本单位为该规范主要使用方"})  # BR4
+    w.grant("m2", "member:committee/MTC99")  # grants elsewhere do not count
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, chief="m3")
+    data = w.instance(iid)["data"]
+    voters = sorted(set(VOTERS) - {"m1"})
+    assert sorted(data["voters"]) == voters and data["corresponding_members"] == ["corr"]
+    assert data["voting_member_count"] == 9  # 7 with accounts + 2 without; not the drafter, m1, corr, observer
+    vote(w, iid, {name: "yes" for name in ("chair", "vice", "m2", "m3", "m4", "m5")})
+    w.advance(days=16)
+    result = count(w, iid)
+    base = result["voting_base"]
+    assert base["count"] == 9 and len(base["member_ids"]) == 9 and base["without_account"] == ["无账号委员0",
+                                                                                                   "无账号委员1"]
+    assert sorted((e["username"], e["rule"]) for e in base["excluded"]) == [("drafter", "BR3"), ("m1", "BR4")]
+    assert result["voting_members"] == 9 and result["quorum_required"] == 6 and result["cast"] == 6
+    assert result["quorum_met"] and result["passed"]
+    members = w.client.get("/api/v1/committees/MTC12").get_json()["members"]  # the auditor recounts the base
+    counted = sorted(m["name"] for m in members if m["id"] in base["member_ids"])
+    assert counted == sorted(["委员chair", "委员vice", "委员colleague", *(f"委员m{i}" for i in range(2, 6)),
+                              "无账号委员0", "无账号委员1"])
+    assert [m["has_account"] for m in members if m["name"].startswith("无账号")] == [False, False]
+
+
+def test_br14_review_min_voters_counts_the_appointed_committee_not_grants(w, engine):
+    appoint(engine, entries=member_entries({"chair": "chair", "m1": "member", "corr": "corresponding_member"}))
+    for name in ("m2", "m3", "m4", "m5"):
+        w.grant(name, "member:committee/MTC12")  # grant holders who are not appointed
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
+    w.grant("m2", f"chief_reviewer:spec/{SPEC}")
+    w.do("m2", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.advance(days=30)
+    refused = w.do("sec", iid, "p9_task_open_vote", {}, status=409).get_json()
+    assert refused["rule"] == "review_min_voters" and "Only 2 appointed members" in refused["detail"]
+    assert w.tasks(iid, "p9_task_vote") == []
