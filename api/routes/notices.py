@@ -27,6 +27,7 @@ from engine import clock
 from engine.access import assignment, scopes
 from engine.errors import NotFound
 from engine.notices import board as notices
+from engine.notices import content as notice_content
 from engine.notices import documents
 from engine.notices.models import Document, Notice, NoticeComment
 from engine.runtime.models import Instance
@@ -52,7 +53,8 @@ def notice_view(session, n: Notice, counts: tuple[int, int] | None = None, state
             "committee": n.committee, "specification": n.specification,
             "status": "open" if phase == "open" else "closed", "phase": phase, "window": n.window_key,
             "opens_at": n.opens_at, "closes_at": n.closes_at, "closed_at": n.closed_at,
-            "comment_count": counts[0], "objection_count": counts[1],
+            "comment_count": counts[0], "objection_count": counts[1], "content": n.content or {},
+            "content_labels": notice_content.LABELS if n.content else {},
             "documents": [public_document(n.id, d) for d in notices.linked_documents(session, n.id)]}
     return view
 

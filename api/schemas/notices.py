@@ -43,7 +43,8 @@ class NoticeSchema(Schema):
     specification = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "open (accepting comments) or closed"})
     phase = fields.String(metadata={"description": "upcoming, open, ended (window over, not yet closed), closed, "
-                                                   "withdrawn (its process was cancelled)"})
+                                                   "withdrawn (its process was cancelled), "
+                                                   "announced (a 公告, no comments)"})
     window = fields.String(metadata={"description": "the rule-profile key of the window"})
     opens_at = fields.DateTime()
     closes_at = fields.DateTime()
@@ -51,6 +52,11 @@ class NoticeSchema(Schema):
     comment_count = fields.Integer()
     objection_count = fields.Integer()
     documents = fields.List(fields.Nested(PublicDocumentSchema))
+    content = fields.Dict(metadata={"description": "what the public is asked to judge: the plan, the member list "
+                                                   "(name, unit, title, role, stakeholder category), the project's "
+                                                   "scope and necessity, an announcement's specifications"})
+    content_labels = fields.Dict(keys=fields.String(), values=fields.String(),
+                                 metadata={"description": "Chinese labels of the content's keys"})
 
 
 NoticePageSchema = page_of(NoticeSchema)

@@ -36,6 +36,7 @@ class SpecificationSchema(Schema):
     title = fields.String()
     kind = fields.String(metadata={"description": "new or revision"})
     replaces = fields.String(allow_none=True)
+    replaces_number = fields.String(allow_none=True, metadata={"description": "number of the replaced one (代替)"})
     committee = fields.String(allow_none=True, metadata={"description": "responsible committee (归口)"})
     level = fields.String(allow_none=True)
     jurisdiction = fields.String(allow_none=True)

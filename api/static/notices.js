@@ -23,7 +23,24 @@
   const form = document.getElementById("comment-form");
   const message = document.getElementById("comment-message");
 
+  /* What the public is asked to judge: labelled fields, lists joined, tables for rows (members, specifications). */
+  function content(n) {
+    const label = (key) => (n.content_labels || {})[key] || key;
+    const cell = (v) => (Array.isArray(v) ? v.join("、") : v === true ? "✓" : String(v ?? ""));
+    return Object.entries(n.content || {}).flatMap(([key, value]) => {
+      let shown = cell(value);
+      if (Array.isArray(value) && value.length && typeof value[0] === "object") {
+        const columns = [...new Set(value.flatMap((row) => Object.keys(row)))];
+        shown = el("table", {}, el("thead", {}, el("tr", {}, ...columns.map((c) => el("th", {}, label(c))))),
+          el("tbody", {}, ...value.map((row) => el("tr", {}, ...columns.map((c) => el("td", {}, cell(row[c])))))));
+      }
+      return [el("dt", {}, label(key)), el("dd", {}, shown)];
+    });
+  }
+
   api("GET", "/notices/" + id, undefined, pub).then((n) => {
+    document.getElementById("notice-content").replaceChildren(...content(n));
+    if (n.phase === "announced") document.getElementById("comment-card").hidden = true;  // a 公告 takes no comments
     document.getElementById("notice-subject").replaceChildren(n.subject, " ", status(n));
     document.getElementById("notice-meta").textContent =
       `${n.kind_title} · ${n.ref || ""} · ${t("notices.window")} ${when(n.opens_at)} — ${when(n.closes_at)}`;

@@ -79,7 +79,8 @@ PROVINCIAL = {  # code: Team's level, jurisdiction and authority (the provincial
 APPLICATION = {"justification": "该领域量值传递需要统一归口",
                "spec_framework": "检定规程、校准规范、型式评价大纲、检定系统表",
                "overlap_analysis": "与现有委员会无交叉", "resources": "专职人员 3 名，工作经费落实",
-               "work_plan": "五年内制修订规范 20 项", "approval_level": "national"}
+               "work_plan": "五年内制修订规范 20 项", "approval_level": "national",
+               "planned_composition": "委员 25 人：企业、用户、检测机构、科研院所、监管部门各方，任一方不超过半数"}
 SCHEDULES = (  # the authority's schedules: the registry drives these starts from the first day on
     ("年度工作报告", "annual_report", {"kind": "yearly", "date": "annual_report_start"}, "active_committees"),
     ("列入考核后启动考核", "committee_assessment", {"kind": "after", "duration": "assessment_after_flag"},

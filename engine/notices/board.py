@@ -26,7 +26,9 @@ from engine.runtime.models import Instance
 
 KINDS = ("establishment", "composition", "project", "comment_draft", "abolition", "approval", "revocation")
 KIND_TITLES = {"establishment": "筹建公示", "composition": "组建方案公示", "project": "立项公示",
-               "comment_draft": "征求意见", "abolition": "废止公示", "approval": "批准公示", "revocation": "撤销公示"}
+               "comment_draft": "征求意见", "abolition": "废止公示", "approval": "批准发布公告",
+               "revocation": "撤销公示"}
+ANNOUNCEMENT_KINDS = ("approval",)  # 公告: published, not put up for comment
 COMMENT_KINDS = ("comment", "objection")
 STATUSES = ("open", "closed")
 RECENT_DAYS = 90  # closed notices stay on the public list this long
@@ -112,7 +114,8 @@ def scope_of(instance: Instance, data: dict) -> dict:
 
 
 def open_notice(session: Session, instance: Instance, actor: str | None, kind: str, subject: str, window: str,
-                ref: str | None, document_ids: list[int], scope: dict | None = None) -> Notice:
+                ref: str | None, document_ids: list[int], scope: dict | None = None,
+                content: dict | None = None) -> Notice:
     """Open a notice now; its window ends as a timer on ``window`` in this instance ends (the instance's level
     and jurisdiction as the workflow was loaded, which is what the diagram's timer reads)."""
     scope = scope or scope_of(instance, {})
@@ -136,7 +139,7 @@ def open_notice(session: Session, instance: Instance, actor: str | None, kind: s
                     level=scope["level"], jurisdiction=scope["jurisdiction"], committee=scope["committee"],
                     specification=scope["specification"], instance_id=instance.id,
                     process_key=instance.process_key, window_key=window, window_rule=note, status="open",
-                    opens_at=now, closes_at=closes_at, created_at=now, created_by=actor)
+                    opens_at=now, closes_at=closes_at, created_at=now, created_by=actor, content=content)
     session.add(notice)
     session.flush()
     for document in documents:
@@ -147,8 +150,38 @@ def open_notice(session: Session, instance: Instance, actor: str | None, kind: s
                    process_version=instance.process_version,
                    data={"notice_id": notice.id, "kind": kind, "subject": subject, "ref": notice.ref,
                          "window": window, "opens_at": now.isoformat(), "closes_at": closes_at.isoformat(),
-                         "documents": [{"id": d.id, "sha256": d.sha256} for d in documents]})
+                         "documents": [{"id": d.id, "sha256": d.sha256} for d in documents],
+                         "content_sha256": _content_hash(content)})
     session.flush()
+    return notice
+
+
+def _content_hash(content: dict | None) -> str | None:
+    """The history keeps the hash of what the public was shown, so a later edit of the row would show."""
+    if not content:
+        return None
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def announce(session: Session, instance: Instance, actor: str | None, kind: str, subject: str, ref: str | None,
+             content: dict, scope: dict) -> Notice:
+    """Publish an announcement (公告, e.g. 批准发布): on the board from now, closed to comments from the start,
+    since it informs of a decision rather than asking for opinions."""
+    if kind not in ANNOUNCEMENT_KINDS:
+        raise InvalidInput(f"{kind!r} is not an announcement kind.", [{"field": "notice_kind", "message": "not"}])
+    now = clock.now()
+    notice = Notice(kind=kind, subject=subject, ref=ref, level=scope["level"], jurisdiction=scope["jurisdiction"],
+                    committee=scope["committee"], specification=scope["specification"], instance_id=instance.id,
+                    process_key=instance.process_key, window_key="announcement", window_rule=None,
+                    status="closed", opens_at=now, closes_at=now, closed_at=now, closed_by=actor, created_at=now,
+                    created_by=actor, content=content)
+    session.add(notice)
+    session.flush()
+    history.record(session, instance, "announcement_published", actor=actor, process_key=instance.process_key,
+                   process_version=instance.process_version,
+                   data={"notice_id": notice.id, "kind": kind, "subject": subject, "ref": ref,
+                         "content_sha256": _content_hash(content)})
     return notice
 
 
@@ -183,9 +216,11 @@ def close_notice(session: Session, notice: Notice, actor: str | None, instance: 
 
 # ----- the public board ----------------------------------------------------------------------------
 def phase(notice: Notice, now: datetime | None = None, instance_state: str | None = None) -> str:
-    """``upcoming``, ``open`` (accepting comments), ``ended`` (window over, not yet closed), ``closed``, or
-    ``withdrawn`` (its process ended without closing it, e.g. cancelled)."""
+    """``upcoming``, ``open`` (accepting comments), ``ended`` (window over, not yet closed), ``closed``,
+    ``withdrawn`` (its process ended without closing it, e.g. cancelled), or ``announced`` (a 公告)."""
     now = now or clock.now()
+    if notice.kind in ANNOUNCEMENT_KINDS:
+        return "announced"
     if notice.status == "closed":
         return "closed"
     if instance_state in ENDED_STATES:
@@ -286,6 +321,9 @@ def add_comment(session: Session, notice_id: int, kind: str, author: str, unit: 
         instance = session.get(Instance, notice.instance_id)
     now = clock.now()
     state = phase(notice, now, instance.state if instance is not None else None)
+    if state == "announced":
+        raise Conflict(f"Notice {notice_id} is an announcement (公告) of a decision; it takes no comments.",
+                       notice_id=notice_id, notice_phase=state)
     if state == "withdrawn":
         raise Conflict(f"Notice {notice_id} was withdrawn: its process ended ({instance.state}); comments are no "
                        "longer accepted.", notice_id=notice_id, notice_phase=state)

@@ -32,6 +32,7 @@ class Notice(Base):
     process_key: Mapped[str | None] = mapped_column(String(200))
     window_key: Mapped[str] = mapped_column(String(200))  # the profile key (or duration) of the window
     window_rule: Mapped[dict | None] = mapped_column()  # profile, expression, calendar warnings
+    content: Mapped[dict | None] = mapped_column()  # what the public is asked to judge (notice_content.py)
     status: Mapped[str] = mapped_column(String(20))  # open | closed
     opens_at: Mapped[datetime] = mapped_column()
     closes_at: Mapped[datetime] = mapped_column()

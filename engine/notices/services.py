@@ -1,7 +1,8 @@
 """The services diagrams call to open and close a public notice (the contract of the lifecycle issue).
 
 ``notice_open``: ``notice_kind``, ``notice_subject``, ``notice_window`` (a rule-profile key), ``notice_ref``,
-optional ``notice_document_ids`` → ``notice_id``, ``notice_closes_at``. The diagram then waits with a timer on
+optional ``notice_document_ids`` and ``notice_content`` (else the kind's builder in notice_content.py
+fills it from the process) → ``notice_id``, ``notice_closes_at``. The diagram then waits with a timer on
 the same key and calls ``notice_close``: ``notice_id`` → ``notice_comment_count``, ``notice_objection_count``,
 ``notice_comments`` (BR12: the deciding task sees every comment and objection).
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from engine.bpmn.service_tasks import ServiceContext, service
 from engine.errors import Conflict, InvalidInput
+from engine.notices import content as notice_content
 from engine.notices.board import close_notice, document_ids, open_notice, scope_of, text_variable
 from engine.notices.models import Notice
 
@@ -25,9 +27,11 @@ def _open(prefix: str):
         subject = text_variable(data, f"{prefix}_subject", 500)
         window = text_variable(data, f"{prefix}_window", 200)
         ref = text_variable(data, f"{prefix}_ref", 100, required=False)
+        scope = scope_of(ctx.instance, data)
+        content = notice_content.given(data.get(f"{prefix}_content")) \
+            or notice_content.build(ctx.session, kind, data, scope)
         notice = open_notice(ctx.session, ctx.instance, getattr(ctx.actor, "username", None), kind, subject,
-                             window, ref, document_ids(data.get(f"{prefix}_document_ids")),
-                             scope_of(ctx.instance, data))
+                             window, ref, document_ids(data.get(f"{prefix}_document_ids")), scope, content)
         return {f"{prefix}_id": notice.id, f"{prefix}_closes_at": notice.closes_at.isoformat()}
     notice_open_service.__doc__ = (f"Inputs ``{prefix}_kind``, ``{prefix}_subject``, ``{prefix}_window`` (profile "
                                    f"key), ``{prefix}_ref``, optional ``{prefix}_document_ids``; returns "

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from engine.bpmn.service_tasks import ServiceContext, service
+from engine.committees.models import Committee
+from engine.committees.services import AUTHORITIES
 from engine.errors import Conflict, Forbidden, InvalidInput
+from engine.notices import board as notices
 from engine.rules.workdays import BEIJING
 from engine.specifications import documents as spec_documents
 from engine.specifications import numbering as spec_numbering
@@ -21,6 +26,9 @@ from engine.specifications.common import (
     spec_of,
     spec_variables,
 )
+from engine.specifications.models import Specification
+
+DROPPED = ("rejected", "cancelled")  # projects that never replace anything
 
 
 @service("approval_open")
@@ -80,10 +88,49 @@ def approval_reject(ctx: ServiceContext, data: dict) -> dict:
     return {"approval_outcome": "rejected"}
 
 
+def _kept_number(ctx: ServiceContext, spec, old, year: int, rule: spec_numbering.NumberRule) -> str | None:
+    """A revision's number: its predecessor's serial with the new year, unless it changes the type's range or
+    is one of several projects splitting the predecessor (then each part takes a new number)."""
+    if old is None:
+        return None
+    parts = ctx.session.scalar(select(func.count()).select_from(Specification).where(
+        Specification.replaces == old.id, Specification.id != spec.id, Specification.stage.not_in(DROPPED)))
+    kept = spec_numbering.revision_number(old.number, old.type, spec.type, spec.level, spec.jurisdiction, year,
+                                          rule, split=bool(parts))
+    if kept is not None and kept == old.number:
+        raise Conflict(f"{old.number} was published this year; its revision cannot take the same number in "
+                       f"{year}. Publish it with a later publication date.")
+    return kept
+
+
+def _announce(ctx: ServiceContext, data: dict, spec: Specification, old: Specification | None):
+    """The approval announcement (批准发布公告) on the public board: its own number in the issuer's yearly series
+    (2026年第1号) and the specifications it covers, with what each replaces and when it takes effect; none for
+    a specification marked confidential (BR12)."""
+    if spec.confidential:
+        return None
+    committee = ctx.session.get(Committee, spec.committee) if spec.committee else None
+    issuer = (committee.authority if committee is not None else None) or AUTHORITIES.get(spec.level or "national") \
+        or spec.jurisdiction
+    year = spec.publication_date.year
+    serial = spec_numbering.next_value(ctx.session, "announcement", issuer or "", year)
+    covered = [{"number": spec.number, "title": spec.title, "type": spec.type,
+                "replaces_number": old.number if old is not None else None,
+                "publication_date": spec.publication_date.isoformat(),
+                "effective_date": spec.effective_date.isoformat()}]
+    number = f"{year}年第{serial}号"
+    content = {"announcement_number": number, "issuer": issuer, "specifications": covered}
+    subject = f"{issuer or ''}关于批准发布 {spec.number}《{spec.title}》的公告（{number}）"
+    notice = notices.announce(ctx.session, ctx.instance, actor_name(ctx), "approval", subject[:500], spec.id,
+                              content, notices.scope_of(ctx.instance, data))
+    return notice
+
+
 @service("spec_number")
 def spec_number(ctx: ServiceContext, data: dict) -> dict:
-    """Approve: the next number of the series (from the profile's first number), publication and effective dates
-    (effective ``effective_after`` later unless given), and the specification it supersedes."""
+    """Approve: the revision's kept number or the next of the type's range (profile numbering), publication and
+    effective dates (``effective_after`` later unless given), and the specification it supersedes, which stays
+    in force until that effective date."""
     spec = spec_of(ctx, data)
     if spec.number:
         raise Conflict(f"{spec.id} is already numbered {spec.number}.")
@@ -94,20 +141,19 @@ def spec_number(ctx: ServiceContext, data: dict) -> dict:
     if effective < published:
         raise InvalidInput("The effective date cannot be before the publication date.",
                            [{"field": "effective_date", "message": "before publication"}])
-    rules = profile(ctx)
-    digits = int(rules.value("spec_number_digits"))
-    first = spec_numbering.first_number(rules.value("spec_number_first") if "spec_number_first" in rules else None,
-                                        spec.type)
-    yearly = bool(rules.value("spec_number_yearly")) if "spec_number_yearly" in rules else True
-    spec.number = spec_numbering.number(ctx.session, spec.type, spec.level, spec.jurisdiction, published.year, digits,
-                                        first, yearly)
+    rule = spec_numbering.NumberRule.of(profile(ctx))
+    old = spec_registry.get(ctx.session, spec.replaces, lock=True) if spec.replaces else None
+    spec.number = _kept_number(ctx, spec, old, published.year, rule) \
+        or spec_numbering.number(ctx.session, spec.type, spec.level, spec.jurisdiction, published.year, rule)
     spec.approved_at, spec.publication_date, spec.effective_date = now(), published, effective
     ctx.session.flush()  # the unique number is checked here, inside the action
+    announcement = _announce(ctx, data, spec, old)
     change(ctx, spec, "approved", stage="published", number=spec.number, publication_date=published,
-           effective_date=effective, supersedes=spec.replaces, opinion=data.get("approval_opinion"))
-    if spec.replaces:
-        old = spec_registry.get(ctx.session, spec.replaces, lock=True)
+           effective_date=effective, supersedes=spec.replaces, supersedes_number=old.number if old else None,
+           opinion=data.get("approval_opinion"), announcement_notice_id=announcement and announcement.id,
+           announcement_number=announcement and announcement.content["announcement_number"])
+    if old is not None:
         old.superseded_by = spec.id
         change(ctx, old, "superseded", stage="superseded", by=spec.id, number=spec.number, effective_date=effective)
-    return {**spec_variables(spec), "approval_outcome": "approved", "spec_publication_date": published.isoformat(),
-            "spec_effective_date": effective.isoformat()}
+    return {**spec_variables(spec), "approval_outcome": "approved", "announcement_id": announcement and announcement.id,
+            "spec_publication_date": published.isoformat(), "spec_effective_date": effective.isoformat()}

@@ -1,26 +1,34 @@
-"""Project ids and specification numbers: ``JJF 1001—2026`` nationally, ``JJG(苏)001—2026`` locally.
+"""Project ids and specification numbers as national practice has them: ``JJF 1001—2026``, ``JJG 98—2019``,
+``JJG 2001—2026`` (a verification scheme table), locally ``JJG(苏)001—2026``.
 
-Each number comes from a counter row per (kind, series, year), locked for the rest of the transaction
+Each new serial comes from a counter row per (kind, range, year), locked for the rest of the transaction
 (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs one writer at a time), and the registry's unique
 constraint on the number is the last guard: two approvals never get one number, however they interleave.
-A series is what the published number shows: JJG (verification regulations and verification system
-tables, which share the JJG series), JJF (calibration specifications and type-evaluation outlines),
-with the province's mark for local specifications.
+A series is what the published number shows: JJG (verification regulations and verification scheme tables),
+JJF (calibration specifications and type-evaluation outlines), with the province's mark for local ones.
 
-Where a series starts is the rule profile's (``spec_number_first``: JJF 1001 nationally, as the printed JJF
-series begins; 1 for JJG and local series), and ``spec_number_yearly`` says whether it starts again each year
-(the issue's "per type and year") or runs on across years, as the published national series do.
+The level's profile says where each range of a series starts (``spec_number_first``: JJF 1001, JJG 1 and the
+national 检定系统表 their own JJG 2001 onwards — a type named there counts apart from its series), whether the
+serial starts again each year (``spec_number_yearly``: no, the national series run on across years) and its
+minimum width (``spec_number_digits``: 1, not zero-padded nationally; 3 for JJG(苏)001).
+A revision keeps its predecessor's serial with the new year (JJG 98—2006 → JJG 98—2019); a replacement that
+changes the type's range or splits a specification takes a new serial (JJF 1207—2008 代替 JJG 41—1990).
 """
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.errors import Conflict
 from engine.specifications.models import SpecCounter
 
 SERIES_OF_TYPE = {"JJG": "JJG", "检定系统表": "JJG", "JJF": "JJF", "型式评价大纲": "JJF"}
 DASH = "—"  # the number and year are joined by an em dash, as printed on the specification
+NUMBER = re.compile(rf"^(?P<series>.+?) ?(?P<serial>\d+(?:\.\d+)?){DASH}(?P<year>\d{{4}})$")
 PROVINCE_MARKS = {
     "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉",
     "黑龙江": "黑", "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣",
@@ -44,6 +52,42 @@ def series(spec_type: str, level: str | None, jurisdiction: str | None) -> str:
     base = SERIES_OF_TYPE[spec_type]
     mark = local_mark(level, jurisdiction)
     return f"{base}({mark})" if mark else base
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """A level's numbering, read from its profile (``spec_number_first`` / ``_yearly`` / ``_digits``)."""
+
+    first: dict
+    yearly: bool = False
+    digits: int = 1
+
+    @classmethod
+    def of(cls, rules) -> NumberRule:
+        def value(key, default):
+            return rules.value(key) if key in rules else default
+        first = value("spec_number_first", {})
+        return cls(first if isinstance(first, dict) else {}, bool(value("spec_number_yearly", False)),
+                   int(value("spec_number_digits", 1)))
+
+    def range_key(self, spec_type: str) -> str:
+        """What a type counts in: its own range if the profile names the type (检定系统表), else its series."""
+        return spec_type if spec_type in self.first and spec_type != SERIES_OF_TYPE[spec_type] \
+            else SERIES_OF_TYPE[spec_type]
+
+    def start(self, spec_type: str) -> int:
+        return _positive(self.first.get(self.range_key(spec_type)))
+
+    def ceiling(self, spec_type: str) -> int | None:
+        """The first serial of the next range printed in the same series (JJG's ends where 2001 begins)."""
+        start, base = self.start(spec_type), SERIES_OF_TYPE[spec_type]
+        starts = [_positive(v) for k, v in self.first.items() if k != self.range_key(spec_type)
+                  and SERIES_OF_TYPE.get(k) == base]
+        return min((s for s in starts if s > start), default=None)
+
+
+def _positive(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1
 
 
 def next_value(session: Session, kind: str, series_name: str, year: int, first: int = 1) -> int:
@@ -72,17 +116,40 @@ def project_id(session: Session, spec_type: str, level: str | None, jurisdiction
     return f"{prefix}-{year}-{value:03d}"
 
 
+def formatted(series_name: str, serial: int | str, year: int, digits: int = 1) -> str:
+    separator = "" if "(" in series_name else " "
+    shown = f"{serial:0{digits}d}" if isinstance(serial, int) else serial
+    return f"{series_name}{separator}{shown}{DASH}{year}"
+
+
 def number(session: Session, spec_type: str, level: str | None, jurisdiction: str | None, year: int,
-           digits: int, first: int = 1, yearly: bool = True) -> str:
-    """The next specification number of the series, published in ``year``: counted from ``first`` within the
-    year (``yearly``) or across all years (counter year 0)."""
+           rule: NumberRule) -> str:
+    """The next new number of the type's range, published in ``year``."""
     name = series(spec_type, level, jurisdiction)
-    value = next_value(session, "number", name, year if yearly else 0, first)
-    separator = "" if "(" in name else " "
-    return f"{name}{separator}{value:0{digits}d}{DASH}{year}"
+    key = rule.range_key(spec_type)
+    counter = name if key == SERIES_OF_TYPE[spec_type] else name + "/" + key
+    value = next_value(session, "number", counter, year if rule.yearly else 0, rule.start(spec_type))
+    ceiling = rule.ceiling(spec_type)
+    if ceiling is not None and value >= ceiling:
+        raise Conflict(f"The {key} range of {name} is full: {value} reaches the next range, which starts at "
+                       f"{ceiling} (profile spec_number_first).")
+    return formatted(name, value, year, rule.digits)
 
 
-def first_number(rule: object, spec_type: str) -> int:
-    """``spec_number_first`` of a profile ({"JJF": 1001, "JJG": 1}) for the type's series; 1 if not given."""
-    value = rule.get(SERIES_OF_TYPE[spec_type]) if isinstance(rule, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else 1
+def parse(value: str | None) -> tuple[str, str, int] | None:
+    """``JJG 98—2006`` → (``JJG``, ``98``, 2006); None if it is not a specification number."""
+    match = NUMBER.match(value or "")
+    return (match["series"], match["serial"], int(match["year"])) if match else None
+
+
+def revision_number(predecessor_number: str | None, predecessor_type: str, spec_type: str, level: str | None,
+                    jurisdiction: str | None, year: int, rule: NumberRule, split: bool) -> str | None:
+    """The predecessor's serial with the new year when the revision stays in its range and is not one of several
+    parts replacing it; None when it must take a new number."""
+    parsed = parse(predecessor_number)
+    if parsed is None or split or rule.range_key(predecessor_type) != rule.range_key(spec_type):
+        return None
+    old_series, serial, _ = parsed
+    if old_series != series(spec_type, level, jurisdiction):
+        return None
+    return formatted(old_series, serial, year)

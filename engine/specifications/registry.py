@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from sqlalchemy import or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, or_, select, true
+from sqlalchemy.orm import Session, aliased, object_session
 
 from engine import clock
 from engine.access import duties, facts, scopes
@@ -143,8 +143,7 @@ def query(filters: SpecFilter, actor: Actor | None = None):
         stmt = stmt.where(or_(Specification.title.like(pattern), Specification.number.like(pattern),
                               Specification.id.like(pattern)))
     if filters.in_force is not None:
-        in_force = (Specification.stage.in_(("published", "rereview"))) & (Specification.effective_date <= today())
-        stmt = stmt.where(in_force if filters.in_force else ~in_force)
+        stmt = stmt.where(in_force_clause() if filters.in_force else ~in_force_clause())
     return stmt.order_by(Specification.created_at.desc(), Specification.id.desc())
 
 
@@ -180,9 +179,27 @@ def visible_clause(actor: Actor | None):
     return or_(public, *covered)
 
 
+IN_FORCE_STAGES = ("published", "rereview")
+
+
+def in_force_clause():
+    """现行有效: effective, and either not superseded or its successor not yet effective — the superseded one stays
+    in force until its revision's effective date, so there is never a gap between approval and that date."""
+    successor = aliased(Specification)
+    waiting = exists().where(successor.id == Specification.superseded_by, successor.effective_date > today())
+    effective = Specification.effective_date.is_not(None) & (Specification.effective_date <= today())
+    return effective & (Specification.stage.in_(IN_FORCE_STAGES) | ((Specification.stage == "superseded") & waiting))
+
+
 def in_force(spec: Specification) -> bool:
-    return spec.stage in ("published", "rereview") and spec.effective_date is not None \
-        and spec.effective_date <= today()
+    if spec.effective_date is None or spec.effective_date > today():
+        return False
+    if spec.stage in IN_FORCE_STAGES:
+        return True
+    session = object_session(spec)
+    successor = session.get(Specification, spec.superseded_by) if session and spec.superseded_by else None
+    return spec.stage == "superseded" and successor is not None and successor.effective_date is not None \
+        and successor.effective_date > today()
 
 
 PUBLIC_FIELDS = ("id", "type", "title", "kind", "replaces", "committee", "level", "jurisdiction", "stage",
@@ -190,9 +207,16 @@ PUBLIC_FIELDS = ("id", "type", "title", "kind", "replaces", "committee", "level"
                  "drafting_units", "drafting_due", "last_rereview_on")
 
 
+def _number_of(spec: Specification, spec_id: str | None) -> str | None:
+    session = object_session(spec)
+    other = session.get(Specification, spec_id) if session is not None and spec_id else None
+    return other.number if other is not None else None
+
+
 def view(spec: Specification, full: bool = True) -> dict:
     result = {name: getattr(spec, name) for name in PUBLIC_FIELDS}
-    result.update(stage_name=STAGES.get(spec.stage), in_force=in_force(spec), full=full)
+    result.update(stage_name=STAGES.get(spec.stage), in_force=in_force(spec), full=full,
+                  replaces_number=_number_of(spec, spec.replaces))  # 代替 JJG 41—1990, as printed
     if full:
         result.update(
             drafters=spec.drafters, confidential=spec.confidential, proposal=spec.proposal,

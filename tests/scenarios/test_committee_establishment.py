@@ -265,7 +265,10 @@ def test_review_return_and_public_objections_send_the_plan_back(walker, people, 
         "author": "李四", "unit": "某计量院", "kind": "objection", "text": "委员03 已在三个委员会任职"})
     assert objection.status_code == 201, objection.get_json()
     walker.advance(clock, days=30, seconds=1)
-    assert walker.open_elements(proposer, iid) == ["task_plan"]  # back to step 4 (domain P1.5)
+    assert walker.open_elements(authority, iid) == ["task_objections"]  # the authority decides, not the count
+    walker.do(authority, iid, "task_objections", {"objection_decision": "uphold",
+                                                  "objection_reason": "经核实，委员03 已任三个委员会委员"})
+    assert walker.open_elements(proposer, iid) == ["task_plan"]  # upheld: back to step 4 (domain P1.5)
     seen = data(proposer, iid)
     assert seen["notice_objection_count"] == 1 and seen["notice_comments"][0]["text"] == "委员03 已在三个委员会任职"
     late = client.post(f"/api/v1/notices/{notice_id}/comments", json={"author": "王五", "text": "补充意见"})

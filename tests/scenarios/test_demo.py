@@ -64,6 +64,11 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     old, new = by_title["电子天平校准规范"], by_title["电子天平校准规范（修订）"]
     assert (old["stage"], new["stage"], new["kind"]) == ("superseded", "published", "revision")
     assert client.get(f"/api/v1/specifications/{old['id']}").get_json()["superseded_by"] == new["id"]
+    assert old["number"].split("—")[0] == new["number"].split("—")[0] != "JJF 0001"  # a revision keeps its serial
+    national = sorted(int(s["number"].split(" ")[1].split("—")[0]) for s in specs
+                      if s["number"] and s["level"] == "national" and s["number"].startswith("JJF ")
+                      and s["kind"] == "new")
+    assert len(national) >= 2 and national == list(range(1001, 1001 + len(national)))  # across the years
     assert by_title["声级计检定规程"]["committee"] == "MTC01"  # reassigned when MTC03 was revoked
     assert all(s["number"] for s in specs if s["stage"] in ("published", "rereview", "superseded", "abolished"))
 
@@ -82,6 +87,14 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
                                                   "project"]
     [plan] = [n for n in notices if n["kind"] == "establishment"]  # MTC05 applied: its plan is public (BR12)
     assert plan["ref"] == "MTC05" and "MTC05" not in committees  # not in the registry before the authority approves
+    assert plan["content"]["scope"] and plan["content"]["host_unit"] and plan["content"]["planned_composition"]
+    [members] = [n for n in notices if n["kind"] == "composition"]  # MTC04's proposed member list (BR15)
+    listed = members["content"]["members"]
+    assert len(listed) >= 25 and {"name", "unit", "title"} <= set(listed[0])
+    [project] = [n for n in notices if n["kind"] == "project"]
+    assert project["content"]["application_scope"] and project["content"]["necessity"]
+    announcements = listing(public, "/notices", kind="approval")
+    assert announcements and all(a["content"]["specifications"][0]["number"] for a in announcements)
     [local_comment] = [n for n in notices if n["level"] == "provincial"]
     assert local_comment["specification"] == local["comment"]["id"] and local_comment["window"] == "comment_window"
     assert all(n["comment_count"] + n["objection_count"] >= 2 for n in notices)

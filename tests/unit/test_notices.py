@@ -26,7 +26,7 @@ def test_window_end_resolves_like_the_timer(clock):
 def test_comment_before_the_window_opens_is_refused(engine, clock):
     now = clock.now()
     with engine.db.transaction() as session:
-        notice = Notice(kind="approval", subject="批准公示", window_key="P10D", status="open",
+        notice = Notice(kind="abolition", subject="废止公示", window_key="P10D", status="open",
                         opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=11))
         session.add(notice)
         session.flush()
