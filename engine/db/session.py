@@ -49,7 +49,11 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except ModuleNotFoundError as err:  # the driver is an extra: the embedded default runs without it
+        raise RuntimeError(f"{url.split(':', 1)[0]} needs its database driver ({err.name}): "
+                           "pip install 'mtcflow[postgres]'") from err
     if engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgresql_session)
     return engine

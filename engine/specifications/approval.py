@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine.bpmn.service_tasks import ServiceContext, service
-from engine.committees.models import Committee
+from engine.committees import registry as committee_registry
 from engine.committees.services import AUTHORITIES
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.notices import board as notices
@@ -109,7 +109,7 @@ def _announce(ctx: ServiceContext, data: dict, spec: Specification, old: Specifi
     a specification marked confidential (BR12)."""
     if spec.confidential:
         return None
-    committee = ctx.session.get(Committee, spec.committee) if spec.committee else None
+    committee = committee_registry.get(ctx.session, spec.committee)
     issuer = (committee.authority if committee is not None else None) or AUTHORITIES.get(spec.level or "national") \
         or spec.jurisdiction
     year = spec.publication_date.year
