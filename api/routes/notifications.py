@@ -4,7 +4,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.schemas.timers import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
 from api.security.auth import authenticated, current_actor, engine
-from api.views import paginate
+from engine.db.pages import paginate
 from engine.runtime import notifications
 from engine.runtime.models import Notification
 
