@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from engine.runtime import lookups
 from engine.runtime.forms import FormRegistry
-from engine.runtime.models import Definition, Instance, Task, Timer
+from engine.runtime.models import Definition, Instance, Task
 
 
 def page_payload(items: list, total: int, page: int, per_page: int, capped: bool | None = None) -> dict:
@@ -33,17 +33,12 @@ def task_view(t: Task, forms: FormRegistry | None = None) -> dict:
     return view
 
 
-def timer_view(t: Timer) -> dict:
-    return {"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at, "kind": t.kind,
-            "warning": t.warning}
-
-
 def instance_view(session, i: Instance, data: dict | None = None) -> dict:
     tasks, timers = lookups.open_tasks(session, i.id), lookups.waiting_timers(session, i.id)
     return {"id": i.id, "process_key": i.process_key, "version": i.process_version,
             "business_key": i.business_key, "state": i.state, "error": i.error,
             "scope": {"committee": i.committee, "specification": i.specification, "level": i.level,
                       "jurisdiction": i.jurisdiction},
-            "tasks": [task_view(t) for t in tasks], "timers": [timer_view(t) for t in timers],
+            "tasks": [task_view(t) for t in tasks], "timers": timers,
             "data": data, "started_by": i.started_by, "created_at": i.created_at, "updated_at": i.updated_at,
             "ended_at": i.ended_at}

@@ -20,17 +20,10 @@ from engine.access import assignment
 from engine.db.pages import paginate
 from engine.history import audit
 from engine.history import log as history
-from engine.history.models import Event
 from engine.runtime import replay
 
 blp = Blueprint("history", __name__, description="历史、回放与审计 · History, replay and audit")
 AUDIT_ROLES = ("auditor", "authority", "process_admin")
-
-
-def event_view(e: Event) -> dict:
-    return {"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "process_key": e.process_key,
-            "process_version": e.process_version, "element_id": e.element_id, "task_id": e.task_id,
-            "data": e.data, "state_sha256": e.state_sha256, "hash": e.hash, "prev_hash": e.prev_hash}
 
 
 def _require_instance(session, instance_id: str):
@@ -49,7 +42,7 @@ class HistoryResource(MethodView):
             _require_instance(session, instance_id)
             query = history.events(instance_id, args.get("type"))
             items, total = paginate(session, query, args["page"], args["per_page"])
-            return page_payload([event_view(e) for e in items], total, args["page"], args["per_page"])
+            return page_payload(items, total, args["page"], args["per_page"])
 
 
 @blp.route("/instances/<string:instance_id>/replay")
