@@ -1,4 +1,4 @@
-"""Every error leaves as ``application/problem+json``; engine exceptions map to statuses here only."""
+"""Every error leaves as ``application/problem+json``; the kinds of engine errors map to HTTP here only."""
 from __future__ import annotations
 
 import http
@@ -14,6 +14,20 @@ from engine.errors import EngineError
 
 log = logging.getLogger("mtcflow.api")
 PROBLEM = "application/problem+json"
+
+#: Engine error kind → (status, title): the one place an engine failure gets its HTTP meaning.
+KINDS: dict[str, tuple[int, str]] = {
+    "invalid_request": (400, "Bad request"),
+    "unauthorized": (401, "Unauthorized"),
+    "forbidden": (403, "Forbidden"),
+    "not_found": (404, "Not found"),
+    "conflict": (409, "Conflict"),
+    "too_large": (413, "Content too large"),
+    "invalid_input": (422, "Invalid input"),
+    "invalid_bpmn": (422, "Invalid BPMN"),
+    "too_many_requests": (429, "Too many requests"),
+    "unavailable": (503, "Service unavailable"),
+}
 
 
 class ProblemSchema(Schema):
@@ -100,4 +114,5 @@ def register_engine_errors(app) -> None:
         extra = dict(err.extra)
         retry_after = extra.get("retry_after")
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        return problem_response(err.status, err.detail, title=err.title, errors=err.errors, headers=headers, **extra)
+        status, title = KINDS[err.kind]
+        return problem_response(status, err.detail, title=title, errors=err.errors, headers=headers, **extra)

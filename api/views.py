@@ -1,27 +1,9 @@
 """Shape stored rows into the payloads of the API contract."""
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column, select
-from sqlalchemy.orm import Session
-
+from engine.runtime import lookups
 from engine.runtime.forms import FormRegistry
-from engine.runtime.models import Definition, Instance, Task, Timer
-
-
-def paginate(session: Session, query, page: int, per_page: int) -> tuple[list, int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return items, total
-
-
-def paginate_capped(session: Session, query, page: int, per_page: int, cap: int) -> tuple[list, int, bool]:
-    """Like :func:`paginate`, but counts at most ``cap`` + 1 rows, so a pool of 100,000 open tasks costs no more
-    than one of ``cap``: returns the page, the total (``cap`` when capped) and whether it was capped. The counted
-    rows select a constant, so an index that answers the filter answers the count without reading the table."""
-    rows = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True).limit(cap + 1)
-    counted = session.scalar(select(func.count()).select_from(rows.subquery()))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return items, min(counted, cap), counted > cap
+from engine.runtime.models import Definition, Instance, Task
 
 
 def page_payload(items: list, total: int, page: int, per_page: int, capped: bool | None = None) -> dict:
@@ -51,20 +33,12 @@ def task_view(t: Task, forms: FormRegistry | None = None) -> dict:
     return view
 
 
-def timer_view(t: Timer) -> dict:
-    return {"id": t.id, "element_id": t.element_id, "name": t.name, "due_at": t.due_at, "kind": t.kind,
-            "warning": t.warning}
-
-
-def instance_view(session: Session, i: Instance, data: dict | None = None) -> dict:
-    tasks = session.scalars(select(Task).where(Task.instance_id == i.id, Task.state.in_(("ready", "claimed")))
-                            .order_by(Task.created_at, Task.id))
-    timers = session.scalars(select(Timer).where(Timer.instance_id == i.id, Timer.state == "waiting")
-                             .order_by(Timer.due_at))
+def instance_view(session, i: Instance, data: dict | None = None) -> dict:
+    tasks, timers = lookups.open_tasks(session, i.id), lookups.waiting_timers(session, i.id)
     return {"id": i.id, "process_key": i.process_key, "version": i.process_version,
             "business_key": i.business_key, "state": i.state, "error": i.error,
             "scope": {"committee": i.committee, "specification": i.specification, "level": i.level,
                       "jurisdiction": i.jurisdiction},
-            "tasks": [task_view(t) for t in tasks], "timers": [timer_view(t) for t in timers],
+            "tasks": [task_view(t) for t in tasks], "timers": timers,
             "data": data, "started_by": i.started_by, "created_at": i.created_at, "updated_at": i.updated_at,
             "ended_at": i.ended_at}

@@ -1,10 +1,9 @@
-"""Engine exceptions; the API maps each class to one HTTP status in one place."""
+"""Engine exceptions: each names a kind of failure; the API alone decides what a kind means in HTTP."""
 from __future__ import annotations
 
 
 class EngineError(Exception):
-    status = 400
-    title = "Bad request"
+    kind = "invalid_request"
 
     def __init__(self, detail: str, errors: list | dict | None = None, **extra):
         super().__init__(detail)
@@ -14,18 +13,15 @@ class EngineError(Exception):
 
 
 class NotFound(EngineError):
-    status = 404
-    title = "Not found"
+    kind = "not_found"
 
 
 class Conflict(EngineError):
-    status = 409
-    title = "Conflict"
+    kind = "conflict"
 
 
 class Forbidden(EngineError):
-    status = 403
-    title = "Forbidden"
+    kind = "forbidden"
 
     def __init__(self, detail: str, rule: str | None = None, **extra):
         super().__init__(detail, rule=rule, **extra)
@@ -33,29 +29,30 @@ class Forbidden(EngineError):
 
 
 class Unauthorized(EngineError):
-    status = 401
-    title = "Unauthorized"
+    kind = "unauthorized"
 
 
 class InvalidInput(EngineError):
-    status = 422
-    title = "Invalid input"
+    kind = "invalid_input"
 
 
 class InvalidBpmn(EngineError):
     """A diagram was refused; ``errors`` lists ``{"element_id", "message", "line"}``."""
 
-    status = 422
-    title = "Invalid BPMN"
+    kind = "invalid_bpmn"
+
+
+class TooLarge(EngineError):
+    """Content exceeds a configured size limit."""
+
+    kind = "too_large"
 
 
 class Unavailable(EngineError):
-    status = 503
-    title = "Service unavailable"
+    kind = "unavailable"
 
 
 class TooManyRequests(EngineError):
     """``retry_after`` (seconds) becomes the Retry-After header."""
 
-    status = 429
-    title = "Too many requests"
+    kind = "too_many_requests"

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import func, select
 
 from api.blueprint import Blueprint
 from api.schemas.committees import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
 from api.security.auth import engine
 from api.views import page_payload
 from engine.committees import registry
-from engine.committees.models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember
+from engine.committees.models import VOTING_ROLES, Committee
 from engine.committees.rules import ROLE_NAMES
 from engine.errors import NotFound
 
@@ -30,30 +29,19 @@ def committee_view(c: Committee, member_count: int) -> dict:
             "accepts_reviews": state.review_refusal() is None, "member_count": member_count}
 
 
-def _member_counts(session, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    rows = session.execute(select(CommitteeMember.committee_id, func.count()).where(
-        CommitteeMember.committee_id.in_(ids), CommitteeMember.active.is_(True),
-        CommitteeMember.role.in_(VOTING_ROLES)).group_by(CommitteeMember.committee_id))
-    return dict(rows.all())
-
-
 def detail_view(session, c: Committee) -> dict:
     members = registry.members(session, c)
     view = committee_view(c, sum(1 for m in members if m.role in VOTING_ROLES))
     view["members"] = [{"id": m.id, "name": m.name, "role": m.role, "role_title": ROLE_NAMES.get(m.role, m.role),
                         "unit": m.unit, "stakeholder_category": m.stakeholder_category, "title": m.title,
                         "term_number": m.term_number, "has_account": m.user_id is not None} for m in members]
-    view["subcommittees"] = list(session.scalars(select(Committee.code).where(Committee.parent_code == c.code)
-                                                 .order_by(Committee.code)))
+    view["subcommittees"] = registry.subcommittees(session, c.code)
     view["annual_report_misses"] = registry.annual_misses(session, c.code, c.last_assessed_at)
     view["reports"] = [{"kind": r.kind, "period": r.period, "missed": r.missed, "missed_at": r.missed_at,
                         "accepted_at": r.accepted_at, "grade": r.grade} for r in registry.reports(session, c.code)]
     view["assessments"] = [{"kind": a.kind, "grade": a.grade, "passed": a.passed, "assessed_at": a.assessed_at,
                             "rectification_until": a.rectification_until, "outcome": a.outcome}
-                           for a in session.scalars(select(CommitteeAssessment).where(
-                               CommitteeAssessment.committee_id == c.id).order_by(CommitteeAssessment.id))]
+                           for a in registry.assessments(session, c)]
     view["application"] = c.application
     return view
 
@@ -68,7 +56,7 @@ class CommitteesResource(MethodView):
         page, per_page = args.pop("page"), args.pop("per_page")
         with engine().db.transaction() as session:
             items, total = registry.search(session, registry.CommitteeFilter(**args), page, per_page)
-            counts = _member_counts(session, [c.id for c in items])
+            counts = registry.member_counts(session, [c.id for c in items])
             return page_payload([committee_view(c, counts.get(c.id, 0)) for c in items], total, page, per_page)
 
 

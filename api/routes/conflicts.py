@@ -1,13 +1,11 @@
 """Conflicts of interest (BR4): a reviewer declares one per specification and is excluded from its review."""
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.roles import ConflictListSchema, ConflictRequest, ConflictSchema
 from api.security.auth import authenticated, current_actor, engine, require_writer
 from engine.access import accounts as users
 from engine.access import assignment, conflicts
-from engine.runtime.models import Instance
 
 blp = Blueprint("conflicts", __name__, description="利益冲突声明 · Conflicts of interest")
 
@@ -35,7 +33,6 @@ class ConflictsResource(MethodView):
         (its secretariat choosing a chief reviewer), otherwise only the caller's own."""
         actor = current_actor()
         with engine().db.transaction() as session:
-            sees = session.scalar(select(Instance.id).where(Instance.specification == specification,
-                                                            assignment.visible_instances(actor)).limit(1))
+            sees = assignment.sees_specification(session, actor, specification)
             items = conflicts.of_specification(session, specification, None if sees else actor.username)
             return {"specification": specification, "items": items}

@@ -1,14 +1,14 @@
 """Deploy, validate and read process definitions."""
 from flask import Response, request
 from flask.views import MethodView
-from sqlalchemy import func, select
 
 from api.blueprint import Blueprint
 from api.schemas.common import DefinitionListArgs, DefinitionSchema, DefinitionVersionsSchema, ValidationResult, page_of
 from api.security.auth import authenticated, current_actor, engine
-from api.views import definition_view, page_payload, paginate
-from engine.errors import InvalidBpmn, InvalidInput, NotFound
-from engine.runtime.models import Definition
+from api.views import definition_view, page_payload
+from engine.db.pages import paginate
+from engine.errors import InvalidBpmn, InvalidInput
+from engine.runtime import definitions
 
 blp = Blueprint("definitions", __name__, description="流程定义 · Process definitions")
 ADMIN = "process_admin"
@@ -56,12 +56,7 @@ class DefinitionsResource(MethodView):
     def get(self, args):
         """Latest version of each process key."""
         with engine().db.transaction() as session:
-            latest = (select(Definition.key, func.max(Definition.version).label("v"))
-                      .group_by(Definition.key).subquery())
-            query = (select(Definition).join(latest, (Definition.key == latest.c.key)
-                                             & (Definition.version == latest.c.v)).order_by(Definition.key))
-            if args.get("key"):
-                query = query.where(Definition.key == args["key"])
+            query = definitions.latest_versions(args.get("key"))
             items, total = paginate(session, query, args["page"], args["per_page"])
             return page_payload([definition_view(d) for d in items], total, args["page"], args["per_page"])
 
@@ -103,11 +98,7 @@ class DefinitionResource(MethodView):
     def get(self, key):
         """All versions of one process key."""
         with engine().db.transaction() as session:
-            rows = list(session.scalars(select(Definition).where(Definition.key == key)
-                                        .order_by(Definition.version)))
-            if not rows:
-                raise NotFound(f"No process definition with key '{key}'.")
-            return {"key": key, "versions": [definition_view(d) for d in rows]}
+            return {"key": key, "versions": [definition_view(d) for d in definitions.versions(session, key)]}
 
 
 @blp.route("/definitions/<string:key>/versions/<int:version>/xml")

@@ -1,7 +1,6 @@
 """History, replay, export and verification for auditors (read-only everywhere)."""
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.common import (
@@ -16,24 +15,18 @@ from api.schemas.common import (
     page_of,
 )
 from api.security.auth import authenticated, current_actor, engine
-from api.views import page_payload, paginate
+from api.views import page_payload
 from engine.access import assignment
+from engine.db.pages import paginate
 from engine.history import audit
-from engine.history.models import Event
+from engine.history import log as history
 from engine.runtime import replay
-from engine.runtime.models import Instance
 
 blp = Blueprint("history", __name__, description="历史、回放与审计 · History, replay and audit")
 AUDIT_ROLES = ("auditor", "authority", "process_admin")
 
 
-def event_view(e: Event) -> dict:
-    return {"seq": e.seq, "at": e.at, "actor": e.actor, "type": e.type, "process_key": e.process_key,
-            "process_version": e.process_version, "element_id": e.element_id, "task_id": e.task_id,
-            "data": e.data, "state_sha256": e.state_sha256, "hash": e.hash, "prev_hash": e.prev_hash}
-
-
-def _require_instance(session, instance_id: str) -> Instance:
+def _require_instance(session, instance_id: str):
     """404 also outside the caller's scopes (engine.access.assignment), so history never leaks another scope's work."""
     return assignment.visible_instance(session, current_actor(), instance_id)
 
@@ -47,11 +40,9 @@ class HistoryResource(MethodView):
         """Every event of the instance in order: actor, time, element, submitted data, hashes."""
         with engine().db.transaction() as session:
             _require_instance(session, instance_id)
-            query = select(Event).where(Event.stream == instance_id).order_by(Event.seq)
-            if args.get("type"):
-                query = query.where(Event.type == args["type"])
+            query = history.events(instance_id, args.get("type"))
             items, total = paginate(session, query, args["page"], args["per_page"])
-            return page_payload([event_view(e) for e in items], total, args["page"], args["per_page"])
+            return page_payload(items, total, args["page"], args["per_page"])
 
 
 @blp.route("/instances/<string:instance_id>/replay")

@@ -1,6 +1,5 @@
 """Start, search, read and cancel process instances; correlate messages."""
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.common import (
@@ -13,10 +12,10 @@ from api.schemas.common import (
     page_of,
 )
 from api.security.auth import authenticated, current_actor, engine, require_writer
-from api.views import instance_view, page_payload, paginate
+from api.views import instance_view, page_payload
 from engine.access import assignment
+from engine.db.pages import paginate
 from engine.runtime.actions import instance_data
-from engine.runtime.models import Instance
 
 blp = Blueprint("instances", __name__, description="流程实例 · Process instances")
 
@@ -42,12 +41,7 @@ class InstancesResource(MethodView):
     def get(self, args):
         """Search the instances the caller may see, newest first."""
         with engine().db.transaction() as session:
-            query = (select(Instance).where(assignment.visible_instances(current_actor()))
-                     .order_by(Instance.created_at.desc(), Instance.id))
-            for name in ("process_key", "state", "business_key", "committee", "specification", "level",
-                         "jurisdiction"):
-                if args.get(name):
-                    query = query.where(getattr(Instance, name) == args[name])
+            query = assignment.search_instances(current_actor(), **args)
             items, total = paginate(session, query, args["page"], args["per_page"])
             return page_payload([instance_view(session, i) for i in items], total, args["page"], args["per_page"])
 

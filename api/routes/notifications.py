@@ -4,17 +4,10 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.schemas.timers import MarkedSchema, NotificationArgs, NotificationPageSchema, NotificationSchema
 from api.security.auth import authenticated, current_actor, engine
-from api.views import paginate
+from engine.db.pages import paginate
 from engine.runtime import notifications
-from engine.runtime.models import Notification
 
 blp = Blueprint("notifications", __name__, description="提醒 · Notifications")
-
-
-def notification_view(n: Notification) -> dict:
-    return {"id": n.id, "kind": n.kind, "message": n.message, "role": n.role, "instance_id": n.instance_id,
-            "process_key": n.process_key, "element_id": n.element_id, "task_id": n.task_id,
-            "task_name": n.task_name, "due_at": n.due_at, "created_at": n.created_at, "read_at": n.read_at}
 
 
 @blp.route("/notifications")
@@ -28,7 +21,7 @@ class NotificationsResource(MethodView):
         with engine().db.transaction() as session:
             query = notifications.for_user(session, me, args["unread"])
             items, total = paginate(session, query, args["page"], args["per_page"])
-            return {"items": [notification_view(n) for n in items], "total": total, "page": args["page"],
+            return {"items": items, "total": total, "page": args["page"],
                     "per_page": args["per_page"], "unread": notifications.unread_count(session, me)}
 
 
@@ -39,7 +32,7 @@ class ReadResource(MethodView):
     def post(self, notification_id):
         """Mark one of my notifications read."""
         with engine().db.transaction() as session:
-            return notification_view(notifications.mark_read(session, current_actor().username, notification_id))
+            return notifications.mark_read(session, current_actor().username, notification_id)
 
 
 @blp.route("/notifications/read-all")

@@ -5,7 +5,8 @@ from marshmallow import Schema, fields, validate
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs, TaskSchema, page_of
 from api.security.auth import authenticated, current_actor, engine
-from api.views import page_payload, paginate, task_view
+from api.views import page_payload, task_view
+from engine.db.pages import paginate
 from engine.runtime import reports
 
 blp = Blueprint("reports", __name__, description="统计报表 · Reports")

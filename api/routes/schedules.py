@@ -1,6 +1,5 @@
 """Schedules that start a process per subject each year, or N after / before a date."""
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.common import PageArgs
@@ -55,9 +54,7 @@ class SchedulesResource(MethodView):
         first."""
         actor, page, per_page = current_actor(), args["page"], args["per_page"]
         with engine().db.transaction() as session:
-            # Schedules are few (one per rule and process), and reach depends on their JSON subjects.
-            reachable = [s for s in session.scalars(select(Schedule).order_by(Schedule.id.desc()))
-                         if schedules.within_reach(actor, s.subjects, s.level)]
+            reachable = schedules.reachable(session, actor)
             items = reachable[(page - 1) * per_page:page * per_page]
             return {"items": [schedule_view(session, s) for s in items], "total": len(reachable), "page": page,
                     "per_page": per_page}

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.specifications import SpecificationSchema, SpecListArgs, SpecPageSchema
 from api.security.auth import BEARER, engine
-from api.views import page_payload, paginate
+from api.views import page_payload
 from engine.access import accounts as users
 from engine.access.actors import Actor
-from engine.errors import NotFound
+from engine.db.pages import paginate
 from engine.specifications import registry as spec_registry
-from engine.specifications.models import Specification
 
 blp = Blueprint("specifications", __name__, description="计量技术规范名录 · Specification registry")
 
@@ -54,10 +52,7 @@ class SpecificationResource(MethodView):
         """One specification with its change log (the full record only for the roles that cover it)."""
         with engine().db.transaction() as session:
             actor = _caller(session)
-            spec = session.scalar(select(Specification).where(Specification.id == spec_id,
-                                                              spec_registry.visible_clause(actor)))
-            if spec is None:
-                raise NotFound(f"No specification '{spec_id}' in the registry.")
+            spec = spec_registry.visible(session, spec_id, actor)
             full = spec_registry.sees_all(actor, spec)
             view = spec_registry.view(spec, full)
             view["changes"] = [spec_registry.change_view(c) for c in spec_registry.changes(session, spec.id)] \

@@ -4,8 +4,9 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.schemas.common import AssignRequest, CompleteRequest, TaskListArgs, TaskSchema, page_of
 from api.security.auth import authenticated, current_actor, engine, require_writer
-from api.views import page_payload, paginate_capped, task_view
+from api.views import page_payload, task_view
 from engine.access import assignment, inbox
+from engine.db.pages import paginate_capped
 
 blp = Blueprint("tasks", __name__, description="待办任务 · Tasks")
 

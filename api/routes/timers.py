@@ -6,18 +6,16 @@ data (business key and committee withheld, no committee filter), and they fire o
 the worker gave up on; firing a waiting deadline early is a business decision, the authority's in its scope.
 """
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.timers import FireRequest, TimerListArgs, TimerPageSchema, TimerRowSchema
 from api.security.auth import authenticated, current_actor, engine, require_writer
-from api.views import paginate
 from engine import clock
-from engine.access import assignment
-from engine.errors import Forbidden, NotFound
+from engine.db.pages import paginate
+from engine.errors import Forbidden
 from engine.runtime.models import Instance, Timer
+from engine.timers import overview
 from engine.timers import service as timer_service
-from engine.timers.service import MAX_ATTEMPTS
 
 blp = Blueprint("timers", __name__, description="定时器 · Timers")
 READERS = ("authority", "process_admin", "auditor")
@@ -29,29 +27,15 @@ def timer_row(timer: Timer, instance: Instance, now, business: bool = True) -> d
     return {"id": timer.id, "instance_id": timer.instance_id, "process_key": instance.process_key,
             "business_key": instance.business_key if business else None,
             "committee": instance.committee if business else None,
-            "element_id": timer.element_id, "name": timer.name, "kind": timer.kind, "state": _state(timer),
-            "due_at": timer.due_at, "fired_at": timer.fired_at,
+            "element_id": timer.element_id, "name": timer.name, "kind": timer.kind,
+            "state": overview.state_of(timer), "due_at": timer.due_at, "fired_at": timer.fired_at,
             "overdue": timer.state == "waiting" and timer.due_at < now, "rule": timer.rule,
             "warning": timer.warning, "attempts": timer.attempts or 0, "last_error": timer.last_error}
-
-
-def _state(timer: Timer) -> str:
-    """``failed``: still waiting in the workflow, but firing failed too often; the worker leaves it alone."""
-    if timer.state == "waiting" and (timer.attempts or 0) >= MAX_ATTEMPTS:
-        return "failed"
-    return timer.state
 
 
 def _operator(actor) -> bool:
     """A process admin acting as such: no business grant and no auditor's reading right."""
     return actor.has_role("process_admin") and not actor.is_auditor and not actor.has_role("authority")
-
-
-def _scoped(query, actor):
-    """Process admins and auditors see every timer (operational data); an authority those of its scopes."""
-    if actor.has_role("process_admin") or actor.has_role("auditor"):
-        return query
-    return query.where(assignment.visible_instances(actor))
 
 
 @blp.route("/timers")
@@ -66,29 +50,13 @@ class TimersResource(MethodView):
         if _operator(actor) and args.get("committee"):
             raise Forbidden("Process admins list timers without business data: filter by process, element or "
                             "instance, not by committee.", rule="role")
-        query = select(Timer).join(Instance, Instance.id == Timer.instance_id)
-        if args["state"] == "failed":
-            query = query.where(Timer.state == "waiting", Timer.attempts >= MAX_ATTEMPTS)
-        elif args["state"] != "all":
-            query = query.where(Timer.state == args["state"])
-        if args.get("overdue"):
-            query = query.where(Timer.state == "waiting", Timer.due_at < now)
-        if args.get("due_before"):
-            query = query.where(Timer.due_at < args["due_before"])
-        if args.get("due_after"):
-            query = query.where(Timer.due_at >= args["due_after"])
-        for name, column in (("process_key", Instance.process_key), ("instance_id", Timer.instance_id),
-                             ("element_id", Timer.element_id), ("committee", Instance.committee)):
-            if args.get(name):
-                query = query.where(column == args[name])
-        if args.get("with_warning"):
-            query = query.where(Timer.warning.is_not(None))
-        query = _scoped(query, actor).order_by(Timer.due_at, Timer.id)
+        page, per_page = args.pop("page"), args.pop("per_page")
+        query = overview.listing(actor, now, **args)
         with engine().db.transaction() as session:
-            items, total = paginate(session, query, args["page"], args["per_page"])
+            items, total = paginate(session, query, page, per_page)
             rows = [timer_row(t, session.get(Instance, t.instance_id), now, business=not _operator(actor))
                     for t in items]
-            return {"items": rows, "total": total, "page": args["page"], "per_page": args["per_page"], "now": now}
+            return {"items": rows, "total": total, "page": page, "per_page": per_page, "now": now}
 
 
 @blp.route("/timers/<int:timer_id>/fire")
@@ -103,11 +71,8 @@ class FireResource(MethodView):
         require_writer(actor)
         eng = engine()
         with eng.db.transaction() as session:
-            timer = session.get(Timer, timer_id)
-            if timer is None or not session.scalar(_scoped(select(Instance.id).where(
-                    Instance.id == timer.instance_id), actor)):
-                raise NotFound(f"No timer {timer_id}.")
-            if _operator(actor) and _state(timer) != "failed":
+            timer = overview.visible(session, actor, timer_id)
+            if _operator(actor) and overview.state_of(timer) != "failed":
                 raise Forbidden("Firing a deadline early is a business decision (the authority's); process admins "
                                 "fire only timers the worker gave up on (state failed).", rule="role")
             timer = timer_service.fire_now(eng.runtime, session, actor, timer_id, body["reason"])

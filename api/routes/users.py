@@ -5,7 +5,6 @@ the person who can hand out authority is neither the one who changes the process
 checks the record. Auditors may read accounts; everyone may read their own.
 """
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.common import page_of
@@ -20,12 +19,13 @@ from api.schemas.roles import (
     UserSchema,
 )
 from api.security.auth import authenticated, current_actor, engine
-from api.views import page_payload, paginate
+from api.views import page_payload
 from engine.access import accounts as users
 from engine.access.actors import AUDITOR, Grant
 from engine.access.models import RoleAssignment, User
+from engine.db.pages import paginate
 from engine.errors import Forbidden, InvalidInput
-from engine.runtime.models import Task
+from engine.runtime import lookups
 
 blp = Blueprint("users", __name__, description="用户与角色 · Users and role assignments")
 ADMIN = "user_admin"
@@ -38,7 +38,7 @@ def assignment_view(a: RoleAssignment) -> dict:
 
 
 def user_view(session, user: User) -> dict:
-    rows = session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id).order_by(RoleAssignment.id))
+    rows = users.assignments(session, user)
     return {"username": user.username, "display_name": user.display_name, "unit": user.unit, "active": user.active,
             "created_at": user.created_at, "assignments": [assignment_view(a) for a in rows]}
 
@@ -57,12 +57,7 @@ class UsersResource(MethodView):
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
         """Accounts with their role assignments (revoked ones included, with who and why)."""
-        query = select(User).order_by(User.username)
-        if args.get("role"):
-            query = query.where(User.id.in_(select(RoleAssignment.user_id).where(
-                RoleAssignment.role == args["role"], RoleAssignment.revoked_at.is_(None))))
-        if "active" in args:
-            query = query.where(User.active.is_(args["active"]))
+        query = users.search(args.get("role"), args.get("active"))
         with engine().db.transaction() as session:
             items, total = paginate(session, query, args["page"], args["per_page"])
             return page_payload([user_view(session, u) for u in items], total, args["page"], args["per_page"])
@@ -141,6 +136,5 @@ class DeactivateResource(MethodView):
         with engine().db.transaction() as session:
             user = users.get_user(session, username)
             revoked = users.deactivate(session, user, actor=current_actor().username, reason=body["reason"])
-            held = list(session.scalars(select(Task.id).where(Task.assignee == username,
-                                                              Task.state.in_(("ready", "claimed")))))
+            held = lookups.held_tasks(session, username)
             return {**user_view(session, user), "tokens_revoked": revoked, "claimed_tasks": held}

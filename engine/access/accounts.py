@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -150,6 +150,23 @@ def get_user(session: Session, username: str) -> User:
     if user is None:
         raise NotFound(f"No user '{username}'.")
     return user
+
+
+def search(role: str | None = None, active: bool | None = None) -> Select:
+    """Accounts by username: those holding ``role`` now (unrevoked), active or not."""
+    query = select(User).order_by(User.username)
+    if role:
+        query = query.where(User.id.in_(select(RoleAssignment.user_id).where(
+            RoleAssignment.role == role, RoleAssignment.revoked_at.is_(None))))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
+
+
+def assignments(session: Session, user: User) -> list[RoleAssignment]:
+    """Every role assignment of the account, revoked ones included, in the order granted."""
+    return list(session.scalars(select(RoleAssignment).where(RoleAssignment.user_id == user.id)
+                                .order_by(RoleAssignment.id)))
 
 
 def grants_of(session: Session, user: User) -> tuple[Grant, ...]:

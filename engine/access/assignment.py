@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import Boolean, ColumnElement, or_, select, true
+from sqlalchemy import Boolean, ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -86,6 +86,25 @@ def visible_instances(actor: Actor):
     clauses.append(Instance.started_by == me)
     clauses.append(_InSubquery(Instance.id, select(Task.instance_id).where(Task.assignee == me).correlate(None)))
     return or_(*clauses)
+
+
+INSTANCE_FILTERS = ("process_key", "state", "business_key", "committee", "specification", "level", "jurisdiction")
+
+
+def search_instances(actor: Actor, **filters) -> Select:
+    """The instances the actor may see, newest first; each filter in :data:`INSTANCE_FILTERS` that is set must
+    match exactly."""
+    query = select(Instance).where(visible_instances(actor)).order_by(Instance.created_at.desc(), Instance.id)
+    for name in INSTANCE_FILTERS:
+        if filters.get(name):
+            query = query.where(getattr(Instance, name) == filters[name])
+    return query
+
+
+def sees_specification(session: Session, actor: Actor, specification: str) -> bool:
+    """Whether the actor sees at least one instance about the specification (its secretariat, say)."""
+    return session.scalar(select(Instance.id).where(Instance.specification == specification,
+                                                    visible_instances(actor)).limit(1)) is not None
 
 
 def visible_instance(session: Session, actor: Actor, instance_id: str) -> Instance:

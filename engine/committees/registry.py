@@ -16,7 +16,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
-from engine.committees.models import Committee, CommitteeMember, CommitteeReport
+from engine.committees.models import VOTING_ROLES, Committee, CommitteeAssessment, CommitteeMember, CommitteeReport
+from engine.db import pages
 from engine.errors import InvalidInput, NotFound
 from engine.rules import workdays
 from engine.rules.durations import Amount, from_rule
@@ -226,9 +227,26 @@ def search(session: Session, filters: CommitteeFilter, page: int, per_page: int)
     if filters.flagged is not None:
         query = query.where(Committee.assessment_flag.is_not(None) if filters.flagged
                             else Committee.assessment_flag.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Committee.code).limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total
+    return pages.paginate(session, query.order_by(Committee.code), page, per_page)
+
+
+def member_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """Active voting members per committee id, for a page of committees in one query."""
+    if not ids:
+        return {}
+    rows = session.execute(select(CommitteeMember.committee_id, func.count()).where(
+        CommitteeMember.committee_id.in_(ids), CommitteeMember.active.is_(True),
+        CommitteeMember.role.in_(VOTING_ROLES)).group_by(CommitteeMember.committee_id))
+    return dict(rows.all())
+
+
+def subcommittees(session: Session, code: str) -> list[str]:
+    return list(session.scalars(select(Committee.code).where(Committee.parent_code == code).order_by(Committee.code)))
+
+
+def assessments(session: Session, committee: Committee) -> list[CommitteeAssessment]:
+    return list(session.scalars(select(CommitteeAssessment).where(CommitteeAssessment.committee_id == committee.id)
+                                .order_by(CommitteeAssessment.id)))
 
 
 def active_committees(session: Session) -> list[dict]:

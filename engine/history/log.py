@@ -10,8 +10,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from sqlalchemy import Select, insert, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,6 +29,12 @@ _STORED = "mtcflow.stored_states"  # snapshot hashes written in this transaction
 HASHED_FIELDS = ("stream", "seq", "at", "actor", "type", "process_key", "process_version", "element_id",
                  "task_id", "data", "state_sha256", "prev_hash")
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
+def events(stream: str, type_: str | None = None) -> Select:
+    """A stream's events in order, or only those of one type."""
+    query = select(Event).where(Event.stream == stream).order_by(Event.seq)
+    return query.where(Event.type == type_) if type_ else query
 
 
 def canonical_values(values: tuple) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access import assignment
 from engine.access.actors import Actor
-from engine.errors import Conflict, EngineError, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from engine.history import log as history
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeDocument
 from engine.runtime.models import Instance, Task
@@ -42,11 +42,6 @@ TYPES: dict[str, tuple[tuple[str, ...], tuple[bytes, ...] | None]] = {
     "text/plain": ((".txt",), None),
     "text/csv": ((".csv",), None),
 }
-
-
-class TooLarge(EngineError):
-    status = 413
-    title = "Content too large"
 
 
 @dataclass(frozen=True)

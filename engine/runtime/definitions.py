@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from engine.access import duties
@@ -234,6 +234,22 @@ class DefinitionStore:
 
     def specs(self, definition: Definition) -> tuple:
         return self.spec_cache.get(definition.id, lambda: definition.specs)
+
+
+def latest_versions(key: str | None = None) -> Select:
+    """The latest version of each process key (or of ``key`` only), by key."""
+    latest = select(Definition.key, func.max(Definition.version).label("v")).group_by(Definition.key).subquery()
+    query = (select(Definition).join(latest, (Definition.key == latest.c.key) & (Definition.version == latest.c.v))
+             .order_by(Definition.key))
+    return query.where(Definition.key == key) if key else query
+
+
+def versions(session: Session, key: str) -> list[Definition]:
+    """Every version of a process key, oldest first; :class:`NotFound` for an unknown key."""
+    rows = list(session.scalars(select(Definition).where(Definition.key == key).order_by(Definition.version)))
+    if not rows:
+        raise NotFound(f"No process definition with key '{key}'.")
+    return rows
 
 
 def deploy_directory_files(store: DefinitionStore, session: Session, paths, actor: str | None):

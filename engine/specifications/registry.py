@@ -151,6 +151,14 @@ _COLUMNS = SimpleNamespace(committee=Specification.committee, specification=Spec
                            level=Specification.level, jurisdiction=Specification.jurisdiction)
 
 
+def visible(session: Session, spec_id: str, actor: Actor | None) -> Specification:
+    """One entry as :func:`query` would find it; :class:`NotFound` also when the caller may not find it."""
+    spec = session.scalar(select(Specification).where(Specification.id == spec_id, visible_clause(actor)))
+    if spec is None:
+        raise NotFound(f"No specification '{spec_id}' in the registry.")
+    return spec
+
+
 def _target(spec: Specification) -> SimpleNamespace:
     return SimpleNamespace(committee=spec.committee, specification=spec.id, level=spec.level,
                            jurisdiction=spec.jurisdiction)

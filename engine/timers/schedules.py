@@ -284,6 +284,13 @@ def get(session: Session, schedule_id: int, actor: Actor = SYSTEM_ACTOR) -> Sche
     return schedule
 
 
+def reachable(session: Session, actor: Actor) -> list[Schedule]:
+    """The schedules within the actor's reach, newest first. Schedules are few (one per rule and process), and
+    reach depends on their JSON subjects, so it is decided here rather than in SQL."""
+    return [s for s in session.scalars(select(Schedule).order_by(Schedule.id.desc()))
+            if within_reach(actor, s.subjects, s.level)]
+
+
 def runs(session: Session, schedule_id: int) -> list[ScheduleRun]:
     return list(session.scalars(select(ScheduleRun).where(ScheduleRun.schedule_id == schedule_id)
                                 .order_by(ScheduleRun.due_at, ScheduleRun.id)))
