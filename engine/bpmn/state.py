@@ -127,6 +127,7 @@ class StateSerializer:
         version = stored_version(dct)
         state = dct["state"]
         if version != VERSION:
+            migration_steps(version)  # refuse before touching the state
             parts = [(state["tasks"], self._registry.convert(spec))]
             parts += [(sub["tasks"], self._registry.convert(subprocess_specs[sub["spec"]]))
                       for sub in state["subprocesses"].values()]
@@ -151,6 +152,13 @@ def migrate_workflows(parts: list[tuple[dict, dict]], version: str) -> None:
     through a name they never define (``sp``); so each workflow is handed to them alone, with its spec and no
     subprocesses. ``BpmnWorkflowSerializer.migrate`` also runs only one step per call: we chain them.
     """
+    for step in migration_steps(version):
+        for tasks, spec in parts:
+            MIGRATIONS[step]({"tasks": tasks, "spec": spec, "subprocesses": {}})
+
+
+def migration_steps(version: str) -> list[str]:
+    """The library's steps from ``version`` to today's, in order; raises where there is no path."""
     chain = sorted({*MIGRATIONS, VERSION}, key=_key)
     if version not in chain or _key(version) > _key(VERSION):
         raise StateFormatError(f"state written with SpiffWorkflow serializer {version}; this installation reads "
@@ -158,9 +166,7 @@ def migrate_workflows(parts: list[tuple[dict, dict]], version: str) -> None:
     if _key(version) < _key(OLDEST_MIGRATABLE):
         raise StateFormatError(f"state written with SpiffWorkflow serializer {version}, older than "
                                f"{OLDEST_MIGRATABLE}: no migration path")
-    for step in chain[chain.index(version):-1]:
-        for tasks, spec in parts:
-            MIGRATIONS[step]({"tasks": tasks, "spec": spec, "subprocesses": {}})
+    return chain[chain.index(version):-1]
 
 
 class SpecCache:
