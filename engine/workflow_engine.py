@@ -5,6 +5,7 @@ from pathlib import Path
 
 from engine import lifecycle  # noqa: F401  (registers the services the diagrams call)
 from engine.access import accounts as users
+from engine.bpmn.state import StateSerializer
 from engine.committees import providers as committee_providers  # noqa: F401
 from engine.config import Settings
 from engine.db import migrate
@@ -24,9 +25,11 @@ class WorkflowEngine:
         users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
         timing.configure(settings)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
-        self.definitions = DefinitionStore(settings.max_bytes)
+        self.serializer = StateSerializer()
+        self.definitions = DefinitionStore(settings.max_bytes, self.serializer)
         self.runtime = Runtime(self.definitions, self.forms,
-                               script_engine_factory(settings.script_time_limit, settings.script_max_steps))
+                               script_engine_factory(settings.script_time_limit, settings.script_max_steps),
+                               self.serializer)
 
     def migrate(self) -> None:
         migrate.upgrade(self.settings.database_url)

@@ -21,9 +21,8 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access import assignment, scopes
 from engine.access.actors import Actor
-from engine.bpmn import state
 from engine.bpmn.service_tasks import ServiceContext
-from engine.bpmn.state import latest_task
+from engine.bpmn.state import StateSerializer, latest_task
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.history import log as history
 from engine.runtime import notifications
@@ -38,8 +37,10 @@ ENDED_STATES = ("completed", "cancelled")
 
 
 class Runtime:
-    def __init__(self, definitions: DefinitionStore, forms: FormRegistry, script_engine_factory):
+    def __init__(self, definitions: DefinitionStore, forms: FormRegistry, script_engine_factory,
+                 serializer: StateSerializer | None = None):
         self.definitions = definitions
+        self.serializer = serializer or definitions.serializer
         self.forms = forms
         self._script_engine_factory = script_engine_factory
         self._timer_definitions: dict[int, bool] = {}
@@ -54,7 +55,7 @@ class Runtime:
     def _workflow(self, session: Session, instance: Instance) -> tuple[BpmnWorkflow, Definition]:
         definition = self.definitions.by_id(session, instance.definition_id)
         spec, subprocess_specs = self.definitions.specs(definition)
-        workflow = state.load_workflow(instance.workflow, spec, subprocess_specs, self._script_engine_factory(
+        workflow = self.serializer.load_workflow(instance.workflow, spec, subprocess_specs, self._script_engine_factory(
             level=instance.level, jurisdiction=instance.jurisdiction))
         return workflow, definition
 
@@ -229,7 +230,7 @@ class Runtime:
         """Project the workflow onto task and timer rows, then write the instance row once: its new state is
         set only after the projection's queries, whose autoflush would otherwise send a second UPDATE."""
         definition = definition or self.definitions.by_id(session, instance.definition_id)
-        body = state.dump_workflow(workflow)
+        body = self.serializer.dump_workflow(workflow)
         scopes.project(session, instance, workflow)
         ready = self._sync_tasks(session, instance, workflow, definition, actor)
         self._sync_timers(session, instance, workflow, definition, actor)

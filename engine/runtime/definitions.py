@@ -73,7 +73,8 @@ def _code_errors(root: etree._Element) -> list[dict]:
     return errors + bpmn_xml.timer_problems(root) + service_problems(root)
 
 
-def compile_document(root: etree._Element, resolve: Callable[[str], etree._Element | None]) -> list[Compiled]:
+def compile_document(root: etree._Element, resolve: Callable[[str], etree._Element | None],
+                     serializer: state.StateSerializer) -> list[Compiled]:
     """Check a parsed document and build specs for each executable process in it.
 
     ``resolve`` returns the document holding a called process that this document does not define.
@@ -119,7 +120,7 @@ def compile_document(root: etree._Element, resolve: Callable[[str], etree._Eleme
             if duties.definition_errors(meta):
                 raise InvalidBpmn("A task's mtc:duty is unknown or breaks a duty rule.", duties.definition_errors(meta))
             compiled.append(Compiled(key, process.get("name") or spec.description,
-                                     state.dump_specs(spec, subprocess_specs), meta))
+                                     serializer.dump_specs(spec, subprocess_specs), meta))
         return compiled
     except ValidationException as err:
         raise InvalidBpmn(f"The diagram is not valid: {err}",
@@ -155,9 +156,10 @@ def _call_activity_id(root: etree._Element, called: str) -> str | None:
 class DefinitionStore:
     """Deploys and looks up definitions inside the caller's transaction."""
 
-    def __init__(self, max_bytes: int, spec_cache: state.SpecCache | None = None):
+    def __init__(self, max_bytes: int, serializer: state.StateSerializer | None = None):
         self.max_bytes = max_bytes
-        self.spec_cache = spec_cache or state.SpecCache()
+        self.serializer = serializer or state.StateSerializer()
+        self.spec_cache = state.SpecCache(self.serializer)
         self._rows: dict[int, Definition] = {}
         self._rows_lock = Lock()
 
@@ -181,7 +183,7 @@ class DefinitionStore:
 
     def validate(self, session: Session, data: bytes | str, batch: dict | None = None) -> list[Compiled]:
         root = bpmn_xml.parse_xml(data, self.max_bytes)
-        return compile_document(root, lambda key: self._resolve(session, key, batch or {}))
+        return compile_document(root, lambda key: self._resolve(session, key, batch or {}), self.serializer)
 
     def _resolve(self, session: Session, key: str, batch: dict) -> etree._Element | None:
         if key in batch:

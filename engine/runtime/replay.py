@@ -13,7 +13,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.bpmn import state
 from engine.errors import InvalidInput, NotFound
 from engine.history.models import Event, StateSnapshot
 from engine.runtime.actions import latest_task, timer_due
@@ -94,7 +93,8 @@ def replay(session: Session, definitions: DefinitionStore, instance_id: str, ste
     definition = session.scalar(select(Definition).where(Definition.key == current.process_key,
                                                          Definition.version == current.process_version))
     spec, subprocess_specs = definitions.specs(definition)
-    workflow = state.load_workflow(snapshot.body, spec, subprocess_specs, script_engine_factory(1.0, 1000)())
+    workflow = definitions.serializer.load_workflow(snapshot.body, spec, subprocess_specs,
+                                                    script_engine_factory(1.0, 1000)())
     view = describe(workflow)
     if outcome == "cancelled":
         view["active"], view["waiting"] = [], []
