@@ -15,9 +15,11 @@ from api.routes import (
     definitions,
     documents,
     history,
+    incidents,
     instances,
     notices,
     notifications,
+    operations,
     reports,
     schedules,
     specifications,
@@ -61,7 +63,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports):
+                   notices, documents, committees, specifications, reports, incidents, operations):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

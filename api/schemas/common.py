@@ -198,7 +198,8 @@ class StartRequest(Strict):
 
 class InstanceListArgs(PageArgs):
     process_key = fields.String(validate=validate.Length(max=200))
-    state = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "cancelled", "error"]))
+    state = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "cancelled", "error",
+                                                   "suspended"]))
     business_key = fields.String(validate=validate.Length(max=200))
     committee = fields.String(validate=validate.Length(max=100))
     specification = fields.String(validate=validate.Length(max=100))

@@ -123,6 +123,12 @@ def instance(instance_id: str):
     return render_template("instance.html", instance_id=instance_id)
 
 
+@bp.get("/admin/incidents")
+@login_required
+def incidents():
+    return render_template("incidents.html")
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():

@@ -25,7 +25,7 @@ from engine.bpmn.service_tasks import ServiceContext
 from engine.bpmn.state import StateSerializer, latest_task
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.history import log as history
-from engine.runtime import notifications
+from engine.runtime import incidents, notifications, operations
 from engine.runtime.definitions import DefinitionStore
 from engine.runtime.forms import FormRegistry, check_variable_names
 from engine.runtime.models import Definition, Instance, Task, Timer
@@ -98,6 +98,7 @@ class Runtime:
     def claim(self, session: Session, actor: Actor, task_id: str) -> Task:
         task, instance = self.lock_task(session, task_id)
         assignment.authorize(session, actor, task, instance, "claim")
+        operations.require_active(instance)
         if task.assignee == actor.username:
             return task
         if task.assignee:
@@ -110,6 +111,7 @@ class Runtime:
     def unclaim(self, session: Session, actor: Actor, task_id: str) -> Task:
         task, instance = self.lock_task(session, task_id)
         assignment.authorize(session, actor, task, instance, "unclaim")
+        operations.require_active(instance)
         task.assignee, task.state = None, "ready"
         self._touch(instance)
         self._record(session, instance, "task_unclaimed", actor, task=task)
@@ -119,6 +121,7 @@ class Runtime:
         """Hand a task to a named user who may work it; the reason is kept in the history."""
         task, instance = self.lock_task(session, task_id)
         assignment.authorize(session, actor, task, instance, "assign")
+        operations.require_active(instance)
         assignment.require_assignable(session, assignee, task, instance)
         previous = task.assignee
         task.assignee, task.state = assignee, "claimed"
@@ -130,6 +133,7 @@ class Runtime:
     def complete(self, session: Session, actor: Actor, task_id: str, data: dict) -> Task:
         task, instance = self.lock_task(session, task_id)
         assignment.authorize(session, actor, task, instance, "complete")
+        operations.require_active(instance)
         self.forms.validate(task.form_key, data)
         scopes.require_unreserved(data, self.forms.get(task.form_key))
         workflow, definition = self._workflow(session, instance)
@@ -176,7 +180,8 @@ class Runtime:
         delivered = []
         for candidate in candidates:
             instance = self.lock_instance(session, candidate)
-            if instance.state in ENDED_STATES or not assignment.can_signal(session, actor, instance):
+            if instance.state in ENDED_STATES + (operations.SUSPENDED,) or \
+                    not assignment.can_signal(session, actor, instance):
                 continue
             workflow, definition = self._workflow(session, instance)
             try:
@@ -192,7 +197,7 @@ class Runtime:
 
     def fire_timers(self, session: Session, actor: Actor, instance_id: str) -> Instance:
         instance = self.lock_instance(session, instance_id)
-        if instance.state in ENDED_STATES:
+        if instance.state in ENDED_STATES + (operations.SUSPENDED,):
             return instance
         workflow, definition = self._workflow(session, instance)
         workflow.refresh_timers()
@@ -216,6 +221,7 @@ class Runtime:
         except (SpiffWorkflowException, RecursionError) as err:  # RecursionError: a path too deep to predict
             element = getattr(getattr(getattr(err, "task", None), "task_spec", None), "bpmn_id", None)
             instance.state, instance.error = "error", f"{element or 'engine'}: {err}"
+            incidents.element_failed(session, instance, workflow, err)
             self._record(session, instance, "instance_errored", actor, element_id=element,
                          data={"message": str(err)})
             self._store(session, instance, workflow, actor)
@@ -236,7 +242,7 @@ class Runtime:
         self._sync_timers(session, instance, workflow, definition, actor)
         instance.workflow = body
         self._touch(instance)
-        if instance.state not in ENDED_STATES + ("error",):
+        if instance.state not in ENDED_STATES + ("error", operations.SUSPENDED):
             instance.state = "running" if ready else "waiting"
         history.store_state(session, instance, body)
 

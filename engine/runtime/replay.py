@@ -20,7 +20,9 @@ from engine.runtime.definitions import DefinitionStore
 from engine.runtime.models import Definition, Instance
 from engine.runtime.scripting import script_engine_factory
 
-_OUTCOME = {"instance_completed": "completed", "instance_cancelled": "cancelled", "instance_errored": "error"}
+_OUTCOME = {"instance_completed": "completed", "instance_cancelled": "cancelled", "instance_errored": "error",
+            "instance_suspended": "suspended"}
+_REOPENED = {"incident_retried", "instance_resumed"}  # operator actions that put an instance back to work
 _ASSIGNMENT = {"task_claimed", "task_assigned", "task_unclaimed"}
 
 
@@ -86,7 +88,7 @@ def replay(session: Session, definitions: DefinitionStore, instance_id: str, ste
                 else (event.actor if event.type == "task_claimed" else None)
         elif event.type == "task_completed":
             assignees.pop(event.task_id, None)
-        outcome = _OUTCOME.get(event.type, outcome)
+        outcome = None if event.type in _REOPENED else _OUTCOME.get(event.type, outcome)
     snapshot = session.get(StateSnapshot, current.state_sha256) if current.state_sha256 else None
     if snapshot is None:
         raise NotFound(f"The state stored at step {step} is missing (snapshot {current.state_sha256}).")

@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.actors import SYSTEM_ACTOR, Actor
 from engine.errors import Conflict, EngineError, NotFound
+from engine.runtime import incidents
 from engine.runtime.models import Instance, Timer
 
 log = logging.getLogger("mtcflow.timers")
 ENDED = ("completed", "cancelled")
+PAUSED = ENDED + ("suspended",)  # timers of suspended instances wait for resume
 MAX_ATTEMPTS = 5
 _EPSILON = timedelta(milliseconds=1)
 
@@ -56,7 +58,7 @@ def claim(session: Session, now: datetime, limit: int, skip: Iterable[int] = (),
     """Due waiting timers of live instances, locked together with their instances; locked ones skipped."""
     query = (select(Timer).join(Instance, Instance.id == Timer.instance_id)
              .where(Timer.state == "waiting", Timer.due_at <= now, Timer.attempts < MAX_ATTEMPTS,
-                    Instance.state.not_in(ENDED))
+                    Instance.state.not_in(PAUSED))
              .order_by(Timer.due_at, Timer.id).limit(limit)
              .with_for_update(skip_locked=True, of=[Timer.__table__, Instance.__table__]))
     skip = list(skip)
@@ -71,7 +73,7 @@ def next_due(session: Session) -> datetime | None:
     """When the earliest waiting timer of a live instance falls due (the alarm clock's next wake)."""
     return session.scalar(select(func.min(Timer.due_at)).join(Instance, Instance.id == Timer.instance_id)
                           .where(Timer.state == "waiting", Timer.attempts < MAX_ATTEMPTS,
-                                 Instance.state.not_in(ENDED)))
+                                 Instance.state.not_in(PAUSED)))
 
 
 class TimerService:
@@ -145,6 +147,7 @@ class TimerService:
                     timer.attempts = (timer.attempts or 0) + 1
                     timer.last_error = f"{type(err).__name__}: {err}"[:2000]
                     if timer.attempts >= MAX_ATTEMPTS:
+                        incidents.timer_gave_up(session, timer)
                         log.error("timer %s failed %s times; no longer claimed until fired by hand",
                                   timer.id, timer.attempts)
         except EngineError as record_err:
@@ -173,8 +176,9 @@ def fire_now(runtime, session: Session, actor: Actor, timer_id: int, reason: str
         raise NotFound(f"No timer {timer_id}.")
     instance = runtime.lock_instance(session, timer.instance_id)
     session.refresh(timer)
-    if timer.state != "waiting" or instance.state in ENDED:
-        raise Conflict(f"Timer {timer_id} is {timer.state}; only a waiting timer of a live instance can fire.")
+    if timer.state != "waiting" or instance.state in PAUSED:
+        raise Conflict(f"Timer {timer_id} is {timer.state} (instance {instance.state}); only a waiting timer of a "
+                       "live, unsuspended instance can fire.")
     workflow, definition = runtime._workflow(session, instance)
     spiff_task = workflow.get_task_from_id(UUID(timer.task_id))
     if spiff_task is None or spiff_task.state != TaskState.WAITING:

@@ -1,0 +1,37 @@
+"""Suspend and resume an instance with a reason: process admins, and the authority in its jurisdiction."""
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from api.schemas.common import InstanceSchema
+from api.schemas.incidents import OperatorReason
+from api.security.auth import authenticated, current_actor, engine
+from api.views import instance_view
+from engine.runtime import operations
+
+blp = Blueprint("operations", __name__, description="实例运维 · Instance operations")
+
+
+@blp.route("/instances/<string:instance_id>/suspend")
+class SuspendResource(MethodView):
+    @authenticated(blp)
+    @blp.arguments(OperatorReason)
+    @blp.response(200, InstanceSchema)
+    def post(self, body, instance_id):
+        """Suspend a running or waiting instance: its tasks and timers wait until it is resumed."""
+        eng = engine()
+        with eng.db.transaction() as session:
+            return instance_view(session, operations.suspend(eng.runtime, session, current_actor(), instance_id,
+                                                             body["reason"]))
+
+
+@blp.route("/instances/<string:instance_id>/resume")
+class ResumeResource(MethodView):
+    @authenticated(blp)
+    @blp.arguments(OperatorReason)
+    @blp.response(200, InstanceSchema)
+    def post(self, body, instance_id):
+        """Resume a suspended instance; timers that came due meanwhile fire now, once."""
+        eng = engine()
+        with eng.db.transaction() as session:
+            return instance_view(session, operations.resume(eng.runtime, session, current_actor(), instance_id,
+                                                            body["reason"]))
