@@ -5,42 +5,22 @@ Process admins operate every instance, so they read every incident, with the dat
 changes what runs, so it is the process admin's, with a reason kept in the instance's history.
 """
 from flask.views import MethodView
-from sqlalchemy import select
 
 from api.blueprint import Blueprint
 from api.schemas.incidents import IncidentListArgs, IncidentPageSchema, IncidentSchema, RetryRequest
 from api.security.auth import authenticated, current_actor, engine, require_writer
-from api.views import page_payload, paginate
-from engine.access import assignment
-from engine.errors import NotFound
+from api.views import page_payload
 from engine.runtime import incidents
-from engine.runtime.incidents import Incident
-from engine.runtime.models import Instance
 
 blp = Blueprint("incidents", __name__, description="故障 · Incidents")
 READERS = ("process_admin", "auditor", "authority")
 
 
-def _scoped(query, actor):
-    if actor.has_role("process_admin") or actor.has_role("auditor"):
-        return query
-    return query.where(assignment.visible_instances(actor))
-
-
-def incident_view(session, incident: Incident) -> dict:
+def incident_view(session, incident) -> dict:
     view = {column: getattr(incident, column) for column in IncidentSchema().fields if hasattr(incident, column)}
     view["process_version"] = incident.process_version
-    view["instance_state"] = session.get(Instance, incident.instance_id).state
+    view["instance_state"] = incidents.instance_state(session, incident)
     return view
-
-
-def _visible(session, actor, incident_id: int) -> Incident:
-    query = _scoped(select(Incident).join(Instance, Instance.id == Incident.instance_id)
-                    .where(Incident.id == incident_id), actor)
-    incident = session.scalar(query)
-    if incident is None:
-        raise NotFound(f"No incident {incident_id}.")
-    return incident
 
 
 @blp.route("/incidents")
@@ -50,21 +30,8 @@ class IncidentsResource(MethodView):
     @blp.response(200, IncidentPageSchema)
     def get(self, args):
         """Incidents, oldest first: open ones by default; filter by kind, process, version, element, dates."""
-        query = select(Incident).join(Instance, Instance.id == Incident.instance_id)
-        if args["state"] != "all":
-            query = query.where(Incident.state == args["state"])
-        for name, column in (("kind", Incident.kind), ("process_key", Incident.process_key),
-                             ("version", Incident.process_version), ("element_id", Incident.element_id),
-                             ("instance_id", Incident.instance_id)):
-            if args.get(name) is not None:
-                query = query.where(column == args[name])
-        if args.get("opened_after"):
-            query = query.where(Incident.opened_at >= args["opened_after"])
-        if args.get("opened_before"):
-            query = query.where(Incident.opened_at < args["opened_before"])
-        query = _scoped(query, current_actor()).order_by(Incident.opened_at, Incident.id)
         with engine().db.transaction() as session:
-            items, total = paginate(session, query, args["page"], args["per_page"])
+            items, total = incidents.listing(session, current_actor(), args, args["page"], args["per_page"])
             return page_payload([incident_view(session, i) for i in items], total, args["page"], args["per_page"])
 
 
@@ -75,7 +42,7 @@ class IncidentResource(MethodView):
     def get(self, incident_id):
         """One incident with the element, the error and the data it failed on."""
         with engine().db.transaction() as session:
-            return incident_view(session, _visible(session, current_actor(), incident_id))
+            return incident_view(session, incidents.visible(session, current_actor(), incident_id))
 
 
 @blp.route("/incidents/<int:incident_id>/retry")

@@ -4,8 +4,7 @@ from engine.committees.models import Committee, CommitteeAssessment, CommitteeMe
 from engine.db.base import Base
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
-from engine.runtime.incidents import Incident
-from engine.runtime.models import Definition, Instance, Notification, Task, Timer
+from engine.runtime.models import Definition, Incident, Instance, Notification, Task, Timer
 from engine.specifications.models import SpecChange, SpecCounter, Specification
 from engine.timers.models import Schedule, ScheduleRun
 

@@ -8,47 +8,21 @@ deployed version of the process: the incident then closes, or keeps the new erro
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.access.actors import Actor
-from engine.db.base import Base
+from engine.db.pages import paginate
 from engine.errors import Conflict, NotFound
 from engine.runtime.forms import check_variable_names
-from engine.runtime.models import Instance, Timer
+from engine.runtime.models import Incident, Instance, Timer
 from engine.runtime.step_budget import StepBudgetExceeded
 
 MAX_DATA_CHARS = 65_536  # the failing data is kept for diagnosis, not as a second copy of huge states
-
-
-class Incident(Base):
-    __tablename__ = "incidents"
-    __table_args__ = (
-        Index("ix_incidents_state_opened", "state", "opened_at"),
-        Index("ix_incidents_process", "process_key", "element_id"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id"), index=True)
-    process_key: Mapped[str] = mapped_column(String(200))
-    process_version: Mapped[int] = mapped_column(Integer)
-    element_id: Mapped[str | None] = mapped_column(String(200))
-    task_id: Mapped[str | None] = mapped_column(String(36))
-    timer_id: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # script, service, step_budget, timer, engine
-    state: Mapped[str] = mapped_column(String(20), default="open")  # open, resolved
-    error: Mapped[str] = mapped_column(Text)
-    data: Mapped[dict | None] = mapped_column(JSON)
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
-    opened_at: Mapped[datetime] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column()
-    resolved_at: Mapped[datetime | None] = mapped_column()
-    resolved_by: Mapped[str | None] = mapped_column(String(200))
 
 
 def _kind(err: Exception, task) -> str:
@@ -162,3 +136,46 @@ def _resolve(runtime, session: Session, actor: Actor, incident: Incident, instan
     incident.updated_at = incident.resolved_at
     runtime._record(session, instance, "incident_resolved", actor, element_id=incident.element_id,
                     task_id=incident.task_id, data={"incident_id": incident.id})
+
+
+def _scoped(query, actor: Actor):
+    """Process admins and auditors read every incident; others those of the instances they may see."""
+    if actor.has_role("process_admin") or actor.has_role("auditor"):
+        return query
+    from engine.access import assignment
+
+    return query.where(assignment.visible_instances(actor))
+
+
+LIST_FILTERS = ("kind", "process_key", "version", "element_id", "instance_id")
+
+
+def listing(session: Session, actor: Actor, filters: dict, page: int, per_page: int) -> tuple[list[Incident], int]:
+    """Incidents the actor may read, oldest first: ``state`` (open, resolved or all) and the list filters."""
+    columns = {"kind": Incident.kind, "process_key": Incident.process_key, "version": Incident.process_version,
+               "element_id": Incident.element_id, "instance_id": Incident.instance_id}
+    query = select(Incident).join(Instance, Instance.id == Incident.instance_id)
+    if filters.get("state", "open") != "all":
+        query = query.where(Incident.state == filters.get("state", "open"))
+    for name in LIST_FILTERS:
+        if filters.get(name) is not None:
+            query = query.where(columns[name] == filters[name])
+    if filters.get("opened_after"):
+        query = query.where(Incident.opened_at >= filters["opened_after"])
+    if filters.get("opened_before"):
+        query = query.where(Incident.opened_at < filters["opened_before"])
+    return paginate(session, _scoped(query, actor).order_by(Incident.opened_at, Incident.id), page, per_page)
+
+
+def visible(session: Session, actor: Actor, incident_id: int) -> Incident:
+    """One incident the actor may read; any other answers as unknown."""
+    query = _scoped(select(Incident).join(Instance, Instance.id == Incident.instance_id)
+                    .where(Incident.id == incident_id), actor)
+    incident = session.scalar(query)
+    if incident is None:
+        raise NotFound(f"No incident {incident_id}.")
+    return incident
+
+
+def instance_state(session: Session, incident: Incident) -> str:
+    return session.get(Instance, incident.instance_id).state

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from engine.access.actors import SYSTEM_ACTOR
 from engine.runtime import operations
-from engine.runtime.incidents import Incident
+from engine.runtime.models import Incident
 from tests.api import test_authorization_matrix as first
 from tests.api.roles_support import mismatches, outcome, table
 from tests.api.test_authorization_matrix import IN, OUT
