@@ -3,18 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine import lifecycle  # noqa: F401  (registers the services the diagrams call)
 from engine.access import accounts as users
-from engine.committees import providers as committee_providers  # noqa: F401
+from engine.bpmn.service_tasks import ServiceRegistry
+from engine.committees import wiring as committees
 from engine.config import Settings
 from engine.db import migrate
 from engine.db.session import Database
+from engine.notices import wiring as notices
 from engine.rules import expressions as timing
 from engine.runtime.actions import Runtime
 from engine.runtime.definitions import DefinitionStore, deploy_directory_files
 from engine.runtime.forms import FormRegistry
 from engine.runtime.scripting import script_engine_factory
-from engine.specifications import providers as spec_providers  # noqa: F401
+from engine.specifications import wiring as specifications
+from engine.timers.schedules import ScheduleSources
 
 
 class WorkflowEngine:
@@ -23,8 +25,13 @@ class WorkflowEngine:
         self.db = Database(settings.database_url)
         users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
         timing.configure(settings)
+        self.services = ServiceRegistry()
+        self.schedules = ScheduleSources()
+        committees.register(self.services, self.schedules)
+        specifications.register(self.services, self.schedules)
+        notices.register(self.services)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
-        self.definitions = DefinitionStore(settings.max_bytes)
+        self.definitions = DefinitionStore(settings.max_bytes, services=self.services)
         self.runtime = Runtime(self.definitions, self.forms,
                                script_engine_factory(settings.script_time_limit, settings.script_max_steps))
 

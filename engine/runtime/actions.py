@@ -39,6 +39,7 @@ ENDED_STATES = ("completed", "cancelled")
 
 class Runtime:
     def __init__(self, definitions: DefinitionStore, forms: FormRegistry, script_engine_factory):
+        """Service tasks run the services ``definitions`` validated against (``definitions.services``)."""
         self.definitions = definitions
         self.forms = forms
         self._script_engine_factory = script_engine_factory
@@ -205,7 +206,8 @@ class Runtime:
     def _advance(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                  definition: Definition, actor: Actor) -> None:
         """Run engine steps until the workflow waits; a failing element marks the instance ``error``."""
-        workflow.script_engine.service_context = ServiceContext(session, instance, actor)
+        workflow.script_engine.service_context = ServiceContext(session, instance, actor,
+                                                                services=self.definitions.services, runtime=self)
         budget = StepBudget()
         try:
             workflow.do_engine_steps(did_complete_task=budget)
@@ -303,12 +305,16 @@ class Runtime:
             self._timer_definitions[definition.id] = known
         return known
 
-    def _record(self, session: Session, instance: Instance, type_: str, actor: Actor, *, task: Task | None = None,
-                element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> None:
+    def record_event(self, session: Session, instance: Instance, type_: str, actor: Actor, *,
+                     task: Task | None = None, element_id: str | None = None, task_id: str | None = None,
+                     data: dict | None = None) -> None:
+        """Append an event to the instance's history with its process version (and the task's element)."""
         history.record(session, instance, type_, actor=actor.username, process_key=instance.process_key,
                        process_version=instance.process_version,
                        element_id=task.element_id if task else element_id,
                        task_id=task.id if task else task_id, data=data)
+
+    _record = record_event  # the name this module's own steps use
 
 
 def _iso(moment: datetime) -> str:

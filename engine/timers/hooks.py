@@ -65,9 +65,9 @@ def note(spiff_task) -> dict:
 def timer_created(runtime, session: Session, instance, timer_row, actor) -> None:
     """A new timer whose due date rests on a guessed calendar is recorded in the history, not just logged."""
     if timer_row.warning:
-        runtime._record(session, instance, "calendar_warning", actor, element_id=timer_row.element_id,
-                        task_id=timer_row.task_id,
-                        data={"warning": timer_row.warning, "due_at": timer_row.due_at.isoformat()})
+        runtime.record_event(session, instance, "calendar_warning", actor, element_id=timer_row.element_id,
+                             task_id=timer_row.task_id,
+                             data={"warning": timer_row.warning, "due_at": timer_row.due_at.isoformat()})
 
 
 def task_due(runtime, session: Session, instance, row, expression: str | None, actor) -> datetime | None:
@@ -84,8 +84,8 @@ def task_due(runtime, session: Session, instance, row, expression: str | None, a
     else:
         warnings = resolved.warnings if resolved else []
     if warnings:
-        runtime._record(session, instance, "calendar_warning", actor, task=row,
-                        data={"warning": "; ".join(warnings), "due": expression})
+        runtime.record_event(session, instance, "calendar_warning", actor, task=row,
+                             data={"warning": "; ".join(warnings), "due": expression})
     return resolved.due if resolved else None
 
 

@@ -185,9 +185,9 @@ def fire_now(runtime, session: Session, actor: Actor, timer_id: int, reason: str
         spiff_task.internal_data["event_value"] = {**value, "next": past}
     else:
         spiff_task.internal_data["event_value"] = past
-    runtime._record(session, instance, "timer_fire_requested", actor, element_id=timer.element_id,
-                    task_id=timer.task_id, data={"timer_id": timer.id, "due_at": timer.due_at.isoformat(),
-                                                 "reason": reason})
+    runtime.record_event(session, instance, "timer_fire_requested", actor, element_id=timer.element_id,
+                         task_id=timer.task_id, data={"timer_id": timer.id, "due_at": timer.due_at.isoformat(),
+                                                      "reason": reason})
     runtime._advance(session, instance, workflow, definition, actor)
     session.refresh(timer)
     return timer

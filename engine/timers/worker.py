@@ -95,7 +95,7 @@ class TimerWorker:
         try:
             report = self.service.run_pending()
             if self.run_schedules:
-                _started, upcoming = schedules.run_due(self.engine.db, self.engine.runtime)
+                _started, upcoming = schedules.run_due(self.engine.db, self.engine.runtime, self.engine.schedules)
         except Exception:  # the alarm must survive a bad pass (database away, …): try again at the next poll
             log.exception("timer pass failed")
         self.last_report = report

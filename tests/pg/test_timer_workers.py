@@ -33,7 +33,7 @@ def _worker(url, barrier, results, name):
     engine = make_engine(url)
     barrier.wait(timeout=120)
     report = TimerService(engine.db, engine.runtime, batch_size=5).run_pending()
-    started, _ = schedules.run_due(engine.db, engine.runtime)
+    started, _ = schedules.run_due(engine.db, engine.runtime, engine.schedules)
     results.put((name, report.fired, report.failed, len(started)))
     engine.close()
 
@@ -50,7 +50,7 @@ def test_four_worker_processes_fire_each_timer_exactly_once(pg_url):
                 engine.runtime.start(session, SYSTEM_ACTOR, "timer_wait", f"w{n}")
         day = real_now.astimezone(schedules.BEIJING) - timedelta(days=1)
         with engine.db.transaction() as session:
-            schedules.create(session, engine.definitions, "test", process_key="timer_wait",
+            schedules.create(session, engine.definitions, engine.schedules, "test", process_key="timer_wait",
                              rule={"kind": "yearly", "date": day.strftime("%m-%d"), "time": "00:00"},
                              subjects=[{"committee": c} for c in COMMITTEES])
     finally:
