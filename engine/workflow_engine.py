@@ -9,6 +9,7 @@ from engine.committees import wiring as committees
 from engine.config import Settings
 from engine.db import migrate
 from engine.db.session import Database
+from engine.history import log as history
 from engine.notices import wiring as notices
 from engine.rules import expressions as timing
 from engine.runtime.actions import Runtime
@@ -16,6 +17,7 @@ from engine.runtime.definitions import DefinitionStore, deploy_directory_files
 from engine.runtime.forms import FormRegistry
 from engine.runtime.scripting import script_engine_factory
 from engine.specifications import wiring as specifications
+from engine.timers import hooks as timer_hooks
 from engine.timers.schedules import ScheduleSources
 
 
@@ -23,6 +25,9 @@ class WorkflowEngine:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.db = Database(settings.database_url)
+        history.attach(self.db)
+        self.wakers = timer_hooks.CommitWakers()  # a TimerWorker adds itself; commits storing timers wake it
+        self.wakers.attach(self.db)
         users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
         timing.configure(settings)
         self.services = ServiceRegistry()

@@ -1,7 +1,7 @@
 """Database engine and transactions: one transaction per action, SQLite as a single writer."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,6 +102,10 @@ class Database:
             raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         finally:
             session.close()
+
+    def listen(self, identifier: str, fn: Callable) -> None:
+        """Attach a Session event listener to this database's sessions only, not to every Session in the process."""
+        event.listen(self._sessions, identifier, fn)
 
     def dispose(self) -> None:
         self.engine.dispose()
