@@ -39,7 +39,9 @@ class Driver:
 
     # ----- people --------------------------------------------------------------------------------------
     def user(self, name: str, grants: list[str], unit: str | None = None, display_name: str | None = None) -> None:
-        self._password_hash = self._password_hash or users.hash_password(self.password)
+        if self._password_hash is None:
+            with self.engine.bound():  # the engine's argon2 cost, outside any transaction
+                self._password_hash = users.hash_password(self.password)
         with self.engine.db.transaction() as session:
             users.create_user(session, name, self.password, [Grant.parse(g) for g in grants], unit=unit,
                               display_name=display_name, actor="demo", reason="demo dataset",
