@@ -1,35 +1,61 @@
 """The embedded engine assembled from its parts; usable from a script without the API."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from engine import lifecycle  # noqa: F401  (registers the services the diagrams call)
 from engine.access import accounts as users
+from engine.bpmn.service_tasks import ServiceRegistry
 from engine.bpmn.state import StateSerializer
-from engine.committees import providers as committee_providers  # noqa: F401
+from engine.committees import wiring as committees
 from engine.config import Settings
 from engine.db import migrate
 from engine.db.session import Database
-from engine.rules import expressions as timing
+from engine.history import log as history
+from engine.notices import wiring as notices
+from engine.rules import profiles, workdays
 from engine.runtime.actions import Runtime
 from engine.runtime.definitions import DefinitionStore, deploy_directory_files
 from engine.runtime.forms import FormRegistry
 from engine.runtime.scripting import script_engine_factory
-from engine.specifications import providers as spec_providers  # noqa: F401
+from engine.specifications import wiring as specifications
+from engine.timers import hooks as timer_hooks
+from engine.timers.schedules import ScheduleSources
 
 
 class WorkflowEngine:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.db = Database(settings.database_url)
-        users.configure_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
-        timing.configure(settings)
+        directory = settings.profiles_dir or settings.processes_dir / "profiles"
+        self.profiles = profiles.load_profiles(directory)
+        self.calendar = workdays.WorkCalendar(settings.holidays_dir or directory / "holidays")
+        self.hashing = users.Hashing.of(settings.argon2_time_cost, settings.argon2_memory_kib)
+        self.db = Database(settings.database_url, bind=self.bound)
+        history.attach(self.db)
+        self.wakers = timer_hooks.CommitWakers()  # a TimerWorker adds itself; commits storing timers wake it
+        self.wakers.attach(self.db)
+        self.services = ServiceRegistry()
+        self.schedules = ScheduleSources()
+        committees.register(self.services, self.schedules)
+        specifications.register(self.services, self.schedules)
+        notices.register(self.services)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
         self.serializer = StateSerializer()
-        self.definitions = DefinitionStore(settings.max_bytes, self.serializer)
+        self.definitions = DefinitionStore(settings.max_bytes, self.serializer, services=self.services)
         self.runtime = Runtime(self.definitions, self.forms,
                                script_engine_factory(settings.script_time_limit, settings.script_max_steps),
                                self.serializer)
+
+    @contextmanager
+    def bound(self) -> Iterator[WorkflowEngine]:
+        """This engine's profiles, calendar and password hashing are the current ones inside the block: every
+        transaction of ``db`` enters it; code that reads them outside a transaction may too."""
+        with ExitStack() as stack:
+            stack.enter_context(profiles.bound(self.profiles))
+            stack.enter_context(workdays.bound(self.calendar))
+            stack.enter_context(users.bound_hashing(self.hashing))
+            yield self
 
     def migrate(self) -> None:
         migrate.upgrade(self.settings.database_url)

@@ -16,7 +16,7 @@ CST_OFFSET_HOURS = 8
 def run_worker(engine, batch_size: int = 10):
     """One wake of a worker: every due timer, then every due scheduled start."""
     report = TimerService(engine.db, engine.runtime, batch_size=batch_size).run_pending()
-    started, _ = schedules.run_due(engine.db, engine.runtime)
+    started, _ = schedules.run_due(engine.db, engine.runtime, engine.schedules)
     return report, started
 
 

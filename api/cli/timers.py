@@ -87,8 +87,8 @@ def register(main: click.Group, make_engine, fail) -> None:
         eng.migrate()
         try:
             with eng.db.transaction() as session:
-                schedule = schedules.create(session, eng.definitions, "cli", process_key=process_key, rule=rule,
-                                            subjects=[_subject(s) for s in subjects], variables=values,
+                schedule = schedules.create(session, eng.definitions, eng.schedules, "cli", process_key=process_key,
+                                            rule=rule, subjects=[_subject(s) for s in subjects], variables=values,
                                             level=level, name=name)
                 click.echo(f"schedule {schedule.id}: {process_key} {kind} {value} for {len(subjects)} subject(s)")
         except EngineError as err:

@@ -40,8 +40,9 @@ class SchedulesResource(MethodView):
                             rule="scope")
         eng = engine()
         with eng.db.transaction() as session:
-            schedule = schedules.create(session, eng.definitions, actor.username, process_key=body["process_key"],
-                                        rule=body["rule"], subjects=body["subjects"], variables=body["variables"],
+            schedule = schedules.create(session, eng.definitions, eng.schedules, actor.username,
+                                        process_key=body["process_key"], rule=body["rule"],
+                                        subjects=body["subjects"], variables=body["variables"],
                                         level=body.get("level"), name=body.get("name"),
                                         starts_at=body.get("starts_at"))
             return schedule_view(session, schedule, with_runs=True)

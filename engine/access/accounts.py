@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -16,18 +17,30 @@ from engine.access.actors import SYSTEM, Actor, Grant
 from engine.access.models import AccessToken, RoleAssignment, User
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from engine.history import log as history
-
-_hasher = PasswordHasher()
-# Verified when the username is unknown, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+from engine.rules.installed import Installed
 
 
-def configure_hashing(time_cost: int, memory_kib: int) -> None:
-    """Set argon2 cost for new hashes; existing hashes carry their own parameters."""
-    global _hasher, _DUMMY_HASH
-    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_kib):
-        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
-        _DUMMY_HASH = _hasher.hash("not-a-real-password")
+@dataclass(frozen=True)
+class Hashing:
+    """An engine's argon2 cost for new hashes (existing hashes carry their own parameters)."""
+
+    hasher: PasswordHasher
+    # verified when the username is unknown, so a miss costs as much time as a wrong password
+    dummy_hash: str = field(repr=False)
+
+    @classmethod
+    def of(cls, time_cost: int, memory_kib: int) -> Hashing:
+        hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        return cls(hasher, hasher.hash("not-a-real-password"))
+
+
+def _default_hashing() -> Hashing:
+    hasher = PasswordHasher()
+    return Hashing(hasher, hasher.hash("not-a-real-password"))
+
+
+_hashing: Installed[Hashing] = Installed("hashing", _default_hashing)
+bound_hashing = _hashing.bound  # the engine's Hashing for one transaction (engine.db.session.Database binds it)
 
 
 def _token_digest(token: str) -> str:
@@ -36,7 +49,7 @@ def _token_digest(token: str) -> str:
 
 def hash_password(password: str) -> str:
     """The stored form of a password (argon2, salted)."""
-    return _hasher.hash(password)
+    return _hashing.current().hasher.hash(password)
 
 
 def create_user(session: Session, username: str, password: str, grants: list[Grant], *,
@@ -54,7 +67,7 @@ def create_user(session: Session, username: str, password: str, grants: list[Gra
     if session.scalar(select(User).where(func.lower(User.username) == username.lower())) is not None:
         raise Conflict(f"User '{username}' already exists (names differing only in case are one name).")
     user = User(username=username, display_name=display_name, unit=_unit(unit),
-                password_hash=password_hash or _hasher.hash(password))
+                password_hash=password_hash or hash_password(password))
     session.add(user)
     session.flush()
     history.append(session, history.GLOBAL_STREAM, "user_created", actor=actor,
@@ -216,7 +229,8 @@ def actor_for_token(session: Session, token: str) -> Actor:
 def authenticate(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hashing = _hashing.current()
+        hashing.hasher.verify(user.password_hash if user else hashing.dummy_hash, password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.active:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
@@ -20,28 +21,66 @@ from engine.bpmn.parsing import MTC_NS
 
 @dataclass
 class ServiceContext:
-    """What a service may use: the open transaction, the instance, who acted, and the rule profile."""
+    """What a service may use: the open transaction, the instance, who acted, the engine's services (and
+    hooks other packages offer through them) and the runtime, to act on other instances in the same transaction."""
 
     session: Any
     instance: Any
     actor: Any
     profile: dict = field(default_factory=dict)
+    services: ServiceRegistry | None = None
+    runtime: Any = None
 
 
 Service = Callable[[ServiceContext, dict], dict | None]
-_SERVICES: dict[str, Service] = {}
+MARK = "mtc_service"  # the attribute @service sets; ServiceRegistry.add_marked reads it
 
 
 def service(name: str) -> Callable[[Service], Service]:
-    """Register a service under the name diagrams use in ``mtc:service``."""
-    def register(func: Service) -> Service:
-        _SERVICES[name] = func
+    """Mark a function as the service diagrams call ``name``; nothing is registered until a ServiceRegistry
+    takes the module (so importing a module never changes what an engine can run)."""
+    def mark(func: Service) -> Service:
+        setattr(func, MARK, name)
         return func
-    return register
+    return mark
 
 
-def known_services() -> set[str]:
-    return set(_SERVICES)
+class ServiceRegistry:
+    """The services (by ``mtc:service`` name) and hooks one engine offers; filled by the domain packages'
+    ``register`` functions when the engine is assembled."""
+
+    def __init__(self) -> None:
+        self._services: dict[str, Service] = {}
+        self._hooks: dict[str, Callable] = {}
+
+    def add(self, name: str, func: Service) -> None:
+        if self._services.get(name, func) is not func:
+            raise ValueError(f"service '{name}' is registered twice")
+        self._services[name] = func
+
+    def add_marked(self, *modules: ModuleType) -> None:
+        """Every function a module marked with ``@service``."""
+        for module in modules:
+            for value in vars(module).values():
+                name = getattr(value, MARK, None)
+                if isinstance(name, str) and callable(value):
+                    self.add(name, value)
+
+    def names(self) -> set[str]:
+        return set(self._services)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._services
+
+    def __getitem__(self, name: str) -> Service:
+        return self._services[name]
+
+    def add_hook(self, name: str, func: Callable) -> None:
+        """A function a lower package calls without importing the higher one that provides it."""
+        self._hooks[name] = func
+
+    def hook(self, name: str) -> Callable | None:
+        return self._hooks.get(name)
 
 
 class MtcServiceTask(ServiceTask):
@@ -55,7 +94,7 @@ class MtcServiceTask(ServiceTask):
         context = getattr(task.workflow.script_engine, "service_context", None)
         if context is None:
             raise RuntimeError(f"service task '{self.bpmn_id}' ran outside an engine action")
-        updates = _SERVICES[self.service](context, task.data) or {}
+        updates = context.services[self.service](context, task.data) or {}
         task.data.update(updates)
         return True
 
@@ -82,14 +121,15 @@ class MtcBpmnParser(BpmnParser):
     OVERRIDE_PARSER_CLASSES = PARSER_OVERRIDES
 
 
-def service_problems(root) -> list[dict]:
+def service_problems(root, services: ServiceRegistry) -> list[dict]:
     """Service tasks whose ``mtc:service`` names no registered service, as deploy-time problems."""
     from engine.bpmn.parsing import BPMN_NS, problem
 
     found = []
+    known = ", ".join(sorted(services.names())) or "none"
     for element in root.iter(f"{{{BPMN_NS}}}serviceTask"):
         name = element.get(f"{{{MTC_NS}}}service")
-        if name and name not in _SERVICES:
-            found.append(problem(f"unknown service '{name}'; known: {', '.join(sorted(_SERVICES)) or 'none'}",
+        if name and name not in services:
+            found.append(problem(f"unknown service '{name}'; known: {known}",
                                  element.get("id"), element.sourceline))
     return found

@@ -3,7 +3,7 @@
 ``status_of(session, code)`` is the one question specifications ask before 立项 (BR9: a committee in
 rectification gets no new projects) and before a review (BR13: a committee whose term has expired takes
 no new review): it returns a :class:`CommitteeState`, or None for a code the registry does not know.
-The schedule subject provider ``active_committees`` (registered by committee_providers.py) lets the yearly
+The schedule subject provider ``active_committees`` (registered by engine.committees.wiring) lets the yearly
 annual report, and the renewal N days before a term ends (anchored on ``term_end``), follow the registry.
 """
 from __future__ import annotations

@@ -186,12 +186,14 @@ def committee_suspend(ctx: ServiceContext, data: dict) -> dict:
     return {"committee_status": committee.status}
 
 
-def _reassign(ctx: ServiceContext, old: str, new: str) -> list[str]:
-    """The specification registry moves the open specifications (and their running instances) to the successor."""
-    from engine.specifications.registry import reassign_committee
+REASSIGN_HOOK = "reassign_committee"  # fn(ctx, old_code, new_code) -> ids moved; offered by engine.specifications
 
-    return [str(spec_id) for spec_id in reassign_committee(ctx.session, old, new,
-                                                          getattr(ctx.actor, "username", None) or "system")]
+
+def _reassign(ctx: ServiceContext, old: str, new: str) -> list[str]:
+    """The specification registry (a package above this one, hence a hook) moves the open specifications and
+    their running instances to the successor; without it there is nothing to move."""
+    reassign = ctx.services.hook(REASSIGN_HOOK) if ctx.services is not None else None
+    return [str(spec_id) for spec_id in reassign(ctx, old, new)] if reassign else []
 
 
 def _successor(ctx: ServiceContext, committee, data: dict):

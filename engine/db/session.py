@@ -1,8 +1,8 @@
 """Database engine and transactions: one transaction per action, SQLite as a single writer."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, exc
@@ -70,12 +70,16 @@ def _postgresql_session(dbapi_connection, _record) -> None:
 
 
 class Database:
-    """Owns the engine and hands out transactions; engine code flushes, only this commits."""
+    """Owns the engine and hands out transactions; engine code flushes, only this commits.
 
-    def __init__(self, url: str, **engine_kwargs):
+    ``bind`` returns a context entered around each transaction (the owning engine's profiles, calendar and
+    hashing, see WorkflowEngine.bound), so what runs inside, commit hooks included, reads that engine's."""
+
+    def __init__(self, url: str, bind: Callable[[], AbstractContextManager] = nullcontext, **engine_kwargs):
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._bind = bind
 
     @property
     def dialect(self) -> str:
@@ -87,7 +91,7 @@ class Database:
         engine errors (409 for lost races, 503 when the database is away)."""
         session = self._sessions()
         try:
-            with session.begin():
+            with self._bind(), session.begin():
                 yield session
         except StaleDataError as err:
             raise Conflict("The instance was changed by a concurrent action; reload and retry.") from err
@@ -106,6 +110,10 @@ class Database:
             raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         finally:
             session.close()
+
+    def listen(self, identifier: str, fn: Callable) -> None:
+        """Attach a Session event listener to this database's sessions only, not to every Session in the process."""
+        event.listen(self._sessions, identifier, fn)
 
     def dispose(self) -> None:
         self.engine.dispose()

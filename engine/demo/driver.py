@@ -39,7 +39,9 @@ class Driver:
 
     # ----- people --------------------------------------------------------------------------------------
     def user(self, name: str, grants: list[str], unit: str | None = None, display_name: str | None = None) -> None:
-        self._password_hash = self._password_hash or users.hash_password(self.password)
+        if self._password_hash is None:
+            with self.engine.bound():  # the engine's argon2 cost, outside any transaction
+                self._password_hash = users.hash_password(self.password)
         with self.engine.db.transaction() as session:
             users.create_user(session, name, self.password, [Grant.parse(g) for g in grants], unit=unit,
                               display_name=display_name, actor="demo", reason="demo dataset",
@@ -102,8 +104,8 @@ class Driver:
     def schedule(self, name: str, process_key: str, rule: dict, subjects: str) -> None:
         """A schedule of the authority, as ``POST /schedules`` makes it: the registry drives later starts."""
         with self.engine.db.transaction() as session:
-            schedules.create(session, self.engine.definitions, "samr", process_key=process_key, rule=rule,
-                             subjects=subjects, name=name, level="national")
+            schedules.create(session, self.engine.definitions, self.engine.schedules, "samr",
+                             process_key=process_key, rule=rule, subjects=subjects, name=name, level="national")
 
     def upload(self, name: str, iid: str, element: str, filename: str, text: str) -> int:
         """A document on the open task of ``element`` (drafts and reports are files, hashed in the history)."""
@@ -134,7 +136,8 @@ class Driver:
             with self.engine.db.transaction() as session:
                 timer = session.scalar(select(func.min(Timer.due_at)).where(Timer.state == "waiting",
                                                                             Timer.due_at > now))
-                due = [as_utc(t) for t in (timer, schedules.next_due(session)) if t is not None]
+                scheduled = schedules.next_due(session, self.engine.schedules)
+                due = [as_utc(t) for t in (timer, scheduled) if t is not None]
             upcoming = min(due, default=None)
             if upcoming is None or upcoming > moment:
                 break
@@ -145,7 +148,7 @@ class Driver:
 
     def _fire(self) -> None:
         TimerService(self.engine.db, self.engine.runtime).run_pending()
-        schedules.run_due(self.engine.db, self.engine.runtime)
+        schedules.run_due(self.engine.db, self.engine.runtime, self.engine.schedules)
 
     def run(self, programs: list[Program]) -> None:
         """Interleave programs in time order: each one yields how long it waits, and resumes when the clock

@@ -11,7 +11,6 @@ import json
 from datetime import UTC, datetime
 
 from sqlalchemy import Select, insert, select
-from sqlalchemy import event as sa_event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -138,7 +137,14 @@ def _insert_ignoring_duplicates(session: Session):
     return _SNAPSHOT_INSERTS[session.get_bind().dialect.name]
 
 
-@sa_event.listens_for(Session, "before_commit")
+def attach(db) -> None:
+    """Buffered events are written at commit and dropped on rollback, on ``db``'s sessions (an engine.db.session
+    Database) only."""
+    db.listen("before_commit", _flush_pending)
+    db.listen("after_rollback", _drop_pending)
+    db.listen("after_commit", _forget_stored)
+
+
 def _flush_pending(session: Session) -> None:
     """Nothing buffered is ever dropped: actions that store no state (claim, assign) flush here."""
     for instance, _events in list(session.info.get(_PENDING, {}).values()):
@@ -148,12 +154,10 @@ def _flush_pending(session: Session) -> None:
         flush(session, instance, latest)
 
 
-@sa_event.listens_for(Session, "after_rollback")
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_STORED, None)
 
 
-@sa_event.listens_for(Session, "after_commit")
 def _forget_stored(session: Session) -> None:
     session.info.pop(_STORED, None)

@@ -18,8 +18,6 @@ from engine.notices import content as notice_content
 from engine.notices.board import close_notice, document_ids, open_notice, scope_of, text_variable
 from engine.notices.models import Notice
 
-PREFIXES = ("notice", "plan_notice")
-
 
 def _open(prefix: str):
     def notice_open_service(ctx: ServiceContext, data: dict) -> dict:
@@ -59,6 +57,7 @@ def _close(prefix: str):
     return notice_close_service
 
 
-for _prefix in PREFIXES:
-    service(f"{_prefix}_open")(_open(_prefix))
-    service(f"{_prefix}_close")(_close(_prefix))
+notice_open = service("notice_open")(_open("notice"))
+notice_close = service("notice_close")(_close("notice"))
+plan_notice_open = service("plan_notice_open")(_open("plan_notice"))
+plan_notice_close = service("plan_notice_close")(_close("plan_notice"))

@@ -179,13 +179,6 @@ def resolve(text: str, kind: str, level: str | None, now: datetime, profiles: Pr
     return Resolved(value, due, note, warnings)
 
 
-def configure(settings) -> None:
-    """Install the rule profiles and the working-day calendar a deployment's settings name."""
-    directory = settings.profiles_dir or settings.processes_dir / "profiles"
-    profiles_module.install(profiles_module.load_profiles(directory))
-    workdays.install(workdays.WorkCalendar(settings.holidays_dir or directory / "holidays"))
-
-
 def _check_literal(text: str, literal: str, kind: str, now: datetime) -> None:
     try:
         if _CYCLE.match(literal):

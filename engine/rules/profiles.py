@@ -141,6 +141,7 @@ def default_directory() -> Path:
     return Path(os.environ.get(PROFILES_ENV) or ROOT / "processes" / "profiles")
 
 
-_installed: Installed[ProfileSet] = Installed(lambda: load_profiles(default_directory()))
-install = _installed.install  # make a ProfileSet the one timers, due dates and validation read
-current = _installed.current  # the installed profiles, loaded from the default directory on first use
+_installed: Installed[ProfileSet] = Installed("profiles", lambda: load_profiles(default_directory()))
+install = _installed.install  # make a ProfileSet the process default (code outside any engine reads it)
+bound = _installed.bound  # the engine's ProfileSet for one transaction (engine.db.session.Database binds it)
+current = _installed.current  # the bound profiles, else the default (loaded from the default directory)

@@ -159,6 +159,7 @@ def _default_calendar() -> WorkCalendar:
     return WorkCalendar(default_directory() / "holidays")
 
 
-_installed: Installed[WorkCalendar] = Installed(_default_calendar)
+_installed: Installed[WorkCalendar] = Installed("calendar", _default_calendar)
 install = _installed.install
+bound = _installed.bound
 current = _installed.current

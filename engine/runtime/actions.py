@@ -39,6 +39,7 @@ ENDED_STATES = ("completed", "cancelled")
 class Runtime:
     def __init__(self, definitions: DefinitionStore, forms: FormRegistry, script_engine_factory,
                  serializer: StateSerializer | None = None):
+        """Service tasks run the services ``definitions`` validated against (``definitions.services``)."""
         self.definitions = definitions
         self.serializer = serializer or definitions.serializer
         self.forms = forms
@@ -90,7 +91,7 @@ class Runtime:
                             workflow="", **scope, started_by=actor.username, created_at=now, updated_at=now)
         session.add(instance)
         session.flush()
-        self._record(session, instance, "instance_started", actor,
+        self.record_event(session, instance, "instance_started", actor,
                      data={"business_key": business_key, "variables": variables})
         self._advance(session, instance, workflow, definition, actor)
         return instance
@@ -105,7 +106,7 @@ class Runtime:
             raise Conflict(f"Task '{task.name or task.element_id}' is already claimed by another user.")
         task.assignee, task.state = actor.username, "claimed"
         self._touch(instance)
-        self._record(session, instance, "task_claimed", actor, task=task)
+        self.record_event(session, instance, "task_claimed", actor, task=task)
         return task
 
     def unclaim(self, session: Session, actor: Actor, task_id: str) -> Task:
@@ -114,7 +115,7 @@ class Runtime:
         operations.require_active(instance)
         task.assignee, task.state = None, "ready"
         self._touch(instance)
-        self._record(session, instance, "task_unclaimed", actor, task=task)
+        self.record_event(session, instance, "task_unclaimed", actor, task=task)
         return task
 
     def assign(self, session: Session, actor: Actor, task_id: str, assignee: str, reason: str) -> Task:
@@ -126,7 +127,7 @@ class Runtime:
         previous = task.assignee
         task.assignee, task.state = assignee, "claimed"
         self._touch(instance)
-        self._record(session, instance, "task_assigned", actor, task=task,
+        self.record_event(session, instance, "task_assigned", actor, task=task,
                      data={"from": previous, "to": assignee, "reason": reason})
         return task
 
@@ -143,7 +144,7 @@ class Runtime:
         spiff_task.data.update(data)
         if task.assignee is None:
             task.assignee = actor.username
-        self._record(session, instance, "task_completed", actor, task=task, data={"data": data})
+        self.record_event(session, instance, "task_completed", actor, task=task, data={"data": data})
         spiff_task.run()
         task.state, task.completed_at, task.completed_by = "completed", clock.now(), actor.username
         self._advance(session, instance, workflow, definition, actor)
@@ -157,7 +158,7 @@ class Runtime:
         workflow, definition = self._workflow(session, instance)
         workflow.cancel()
         instance.state, instance.ended_at = "cancelled", clock.now()
-        self._record(session, instance, "instance_cancelled", actor, data={"reason": reason})
+        self.record_event(session, instance, "instance_cancelled", actor, data={"reason": reason})
         self._store(session, instance, workflow, actor)
         return instance
 
@@ -188,7 +189,7 @@ class Runtime:
                 workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
             except WorkflowException:
                 continue
-            self._record(session, instance, "message_received", actor, data={"name": name, "payload": payload})
+            self.record_event(session, instance, "message_received", actor, data={"name": name, "payload": payload})
             self._advance(session, instance, workflow, definition, actor)
             delivered.append(instance)
         if not delivered:
@@ -211,7 +212,8 @@ class Runtime:
     def _advance(self, session: Session, instance: Instance, workflow: BpmnWorkflow,
                  definition: Definition, actor: Actor) -> None:
         """Run engine steps until the workflow waits; a failing element marks the instance ``error``."""
-        workflow.script_engine.service_context = ServiceContext(session, instance, actor)
+        workflow.script_engine.service_context = ServiceContext(session, instance, actor,
+                                                                services=self.definitions.services, runtime=self)
         budget = StepBudget()
         try:
             workflow.do_engine_steps(did_complete_task=budget)
@@ -222,13 +224,13 @@ class Runtime:
             element = getattr(getattr(getattr(err, "task", None), "task_spec", None), "bpmn_id", None)
             instance.state, instance.error = "error", f"{element or 'engine'}: {err}"
             incidents.element_failed(session, instance, workflow, err)
-            self._record(session, instance, "instance_errored", actor, element_id=element,
+            self.record_event(session, instance, "instance_errored", actor, element_id=element,
                          data={"message": str(err)})
             self._store(session, instance, workflow, actor)
             return
         if workflow.is_completed():
             instance.state, instance.ended_at = "completed", clock.now()
-            self._record(session, instance, "instance_completed", actor)
+            self.record_event(session, instance, "instance_completed", actor)
         self._store(session, instance, workflow, actor, definition)
 
     def _store(self, session: Session, instance: Instance, workflow: BpmnWorkflow, actor: Actor,
@@ -256,7 +258,7 @@ class Runtime:
         for task_id, row in rows.items():
             if task_id not in ready:
                 row.state, row.completed_at = "cancelled", now
-                self._record(session, instance, "task_cancelled", actor, task=row)
+                self.record_event(session, instance, "task_cancelled", actor, task=row)
         processes = definition.meta.get("processes", {})
         for task_id, spiff_task in ready.items():
             if task_id in rows:
@@ -272,7 +274,7 @@ class Runtime:
             row.due_at = timer_hooks.task_due(self, session, instance, row, info.get("due"), actor)
             session.add(row)
             session.flush()
-            self._record(session, instance, "task_ready", actor, task=row)
+            self.record_event(session, instance, "task_ready", actor, task=row)
         return len(ready)
 
     def _sync_timers(self, session: Session, instance: Instance, workflow: BpmnWorkflow, definition: Definition,
@@ -288,7 +290,7 @@ class Runtime:
                 fired = timer_hooks.has_fired(spiff_task) and instance.state != "cancelled"
                 row.state, row.fired_at = ("fired", now) if fired else ("cancelled", None)
                 if fired:
-                    self._record(session, instance, "timer_fired", actor, element_id=row.element_id,
+                    self.record_event(session, instance, "timer_fired", actor, element_id=row.element_id,
                                  task_id=row.task_id, data={"due_at": _iso(row.due_at), "fired_at": _iso(now)})
         for key, info in waiting.items():
             if key not in rows:
@@ -310,12 +312,15 @@ class Runtime:
             self._timer_definitions[definition.id] = known
         return known
 
-    def _record(self, session: Session, instance: Instance, type_: str, actor: Actor, *, task: Task | None = None,
-                element_id: str | None = None, task_id: str | None = None, data: dict | None = None) -> None:
+    def record_event(self, session: Session, instance: Instance, type_: str, actor: Actor, *,
+                     task: Task | None = None, element_id: str | None = None, task_id: str | None = None,
+                     data: dict | None = None) -> None:
+        """Append an event to the instance's history with its process version (and the task's element)."""
         history.record(session, instance, type_, actor=actor.username, process_key=instance.process_key,
                        process_version=instance.process_version,
                        element_id=task.element_id if task else element_id,
                        task_id=task.id if task else task_id, data=data)
+
 
 
 def _iso(moment: datetime) -> str:

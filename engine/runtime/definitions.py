@@ -20,7 +20,7 @@ from engine.bpmn import parsing as bpmn_xml
 from engine.bpmn import state
 from engine.bpmn.parsing import problem
 from engine.bpmn.sandbox import SandboxError, check_code
-from engine.bpmn.service_tasks import MtcBpmnParser, service_problems
+from engine.bpmn.service_tasks import MtcBpmnParser, ServiceRegistry, service_problems
 from engine.errors import InvalidBpmn, NotFound
 from engine.history import log as history
 from engine.rules.expressions import KINDS as TIMER_KINDS
@@ -60,7 +60,7 @@ def _xsd_errors(root: etree._Element) -> list[dict]:
     return errors
 
 
-def _code_errors(root: etree._Element) -> list[dict]:
+def _code_errors(root: etree._Element, services: ServiceRegistry) -> list[dict]:
     errors = []
     for element_id, line, source, mode in bpmn_xml.code_fragments(root):
         try:
@@ -70,19 +70,20 @@ def _code_errors(root: etree._Element) -> list[dict]:
                 check_code(source, mode)
         except (SandboxError, TimerExpressionError) as err:
             errors.append(problem(f"{err}", element_id, line))
-    return errors + bpmn_xml.timer_problems(root) + service_problems(root)
+    return errors + bpmn_xml.timer_problems(root) + service_problems(root, services)
 
 
 def compile_document(root: etree._Element, resolve: Callable[[str], etree._Element | None],
-                     serializer: state.StateSerializer) -> list[Compiled]:
+                     serializer: state.StateSerializer, services: ServiceRegistry) -> list[Compiled]:
     """Check a parsed document and build specs for each executable process in it.
 
-    ``resolve`` returns the document holding a called process that this document does not define.
+    ``resolve`` returns the document holding a called process that this document does not define; ``services``
+    are the ones its service tasks may name.
     """
     errors = _xsd_errors(root)
     if errors:
         raise InvalidBpmn("The file does not conform to the BPMN 2.0 schema.", errors)
-    errors = _code_errors(root)
+    errors = _code_errors(root, services)
     if errors:
         raise InvalidBpmn("The diagram contains code the sandbox refuses or values the engine cannot use.", errors)
 
@@ -156,10 +157,12 @@ def _call_activity_id(root: etree._Element, called: str) -> str | None:
 class DefinitionStore:
     """Deploys and looks up definitions inside the caller's transaction."""
 
-    def __init__(self, max_bytes: int, serializer: state.StateSerializer | None = None):
+    def __init__(self, max_bytes: int, serializer: state.StateSerializer | None = None,
+                 services: ServiceRegistry | None = None):
         self.max_bytes = max_bytes
         self.serializer = serializer or state.StateSerializer()
         self.spec_cache = state.SpecCache(self.serializer)
+        self.services = services if services is not None else ServiceRegistry()
         self._rows: dict[int, Definition] = {}
         self._rows_lock = Lock()
 
@@ -183,7 +186,8 @@ class DefinitionStore:
 
     def validate(self, session: Session, data: bytes | str, batch: dict | None = None) -> list[Compiled]:
         root = bpmn_xml.parse_xml(data, self.max_bytes)
-        return compile_document(root, lambda key: self._resolve(session, key, batch or {}), self.serializer)
+        return compile_document(root, lambda key: self._resolve(session, key, batch or {}), self.serializer,
+                                self.services)
 
     def _resolve(self, session: Session, key: str, batch: dict) -> etree._Element | None:
         if key in batch:

@@ -66,18 +66,6 @@ def element_failed(session: Session, instance: Instance, workflow, err: Exceptio
     return incident
 
 
-def timer_gave_up(session: Session, timer: Timer) -> Incident:
-    """A poison timer: the worker stopped claiming it; the operator's retry fires it by hand."""
-    now = clock.now()
-    instance = session.get(Instance, timer.instance_id)
-    incident = Incident(instance_id=timer.instance_id, process_key=instance.process_key,
-                        process_version=instance.process_version, element_id=timer.element_id,
-                        task_id=timer.task_id, timer_id=timer.id, kind="timer", error=timer.last_error or "",
-                        attempts=timer.attempts, opened_at=now, updated_at=now)
-    session.add(incident)
-    return incident
-
-
 def get(session: Session, incident_id: int) -> Incident:
     incident = session.get(Incident, incident_id)
     if incident is None:
@@ -107,7 +95,7 @@ def retry(runtime, session: Session, actor: Actor, incident_id: int, reason: str
     for task in failed:
         task.data.update(variables)
         task._set_state(TaskState.READY)
-    runtime._record(session, instance, "incident_retried", actor, element_id=incident.element_id,
+    runtime.record_event(session, instance, "incident_retried", actor, element_id=incident.element_id,
                     task_id=incident.task_id, data={"incident_id": incident.id, "reason": reason,
                                                     "variables": variables, "version": moved})
     instance.state, instance.error = "running", None
@@ -134,7 +122,7 @@ def _retry_timer(runtime, session: Session, actor: Actor, incident: Incident, in
 def _resolve(runtime, session: Session, actor: Actor, incident: Incident, instance: Instance) -> None:
     incident.state, incident.resolved_at, incident.resolved_by = "resolved", clock.now(), actor.username
     incident.updated_at = incident.resolved_at
-    runtime._record(session, instance, "incident_resolved", actor, element_id=incident.element_id,
+    runtime.record_event(session, instance, "incident_resolved", actor, element_id=incident.element_id,
                     task_id=incident.task_id, data={"incident_id": incident.id})
 
 

@@ -90,10 +90,10 @@ def sync(runtime, session: Session, instance: Instance, workflow, actor, definit
                                      element_id=spiff_task.task_spec.bpmn_id, source_task_id=str(spiff_task.id),
                                      task_id=task.id if task else None, task_name=task.name if task else None,
                                      due_at=task.due_at if task else None, created_at=now))
-        runtime._record(session, instance, "notification_sent", actor, element_id=spiff_task.task_spec.bpmn_id,
-                        task_id=task.id if task else None,
-                        data={"kind": info["kind"], "message": message,
-                              "recipients": [r for r, _ in recipients if r], "role": recipients[0][1]})
+        runtime.record_event(session, instance, "notification_sent", actor, element_id=spiff_task.task_spec.bpmn_id,
+                             task_id=task.id if task else None,
+                             data={"kind": info["kind"], "message": message,
+                                   "recipients": [r for r, _ in recipients if r], "role": recipients[0][1]})
         new += 1
     return new
 

@@ -37,7 +37,7 @@ def suspend(runtime, session: Session, actor: Actor, instance_id: str, reason: s
     require_can_suspend(session, actor, instance)
     if instance.state not in LIVE:
         raise Conflict(f"The instance is {instance.state}; only a running or waiting instance can be suspended.")
-    runtime._record(session, instance, "instance_suspended", actor, data={"reason": reason, "was": instance.state})
+    runtime.record_event(session, instance, "instance_suspended", actor, data={"reason": reason, "was": instance.state})
     instance.state = SUSPENDED
     runtime._touch(instance)
     return instance
@@ -49,7 +49,7 @@ def resume(runtime, session: Session, actor: Actor, instance_id: str, reason: st
     require_can_suspend(session, actor, instance)
     if instance.state != SUSPENDED:
         raise Conflict(f"The instance is {instance.state}, not suspended.")
-    runtime._record(session, instance, "instance_resumed", actor, data={"reason": reason})
+    runtime.record_event(session, instance, "instance_resumed", actor, data={"reason": reason})
     instance.state = "running"
     workflow, definition = runtime._workflow(session, instance)
     workflow.refresh_timers()

@@ -7,32 +7,19 @@ the data its scope is read from) get the new code, and the state is stored with 
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.access.actors import Actor
-from engine.config import Settings
 from engine.runtime.actions import Runtime
-from engine.runtime.definitions import DefinitionStore
-from engine.runtime.forms import FormRegistry
 from engine.runtime.models import Instance
-from engine.runtime.scripting import script_engine_factory
 
 VARIABLE = "committee_code"
 
 
-@lru_cache(maxsize=1)
-def _runtime() -> Runtime:
-    """A runtime to load and store instances from inside another action (no forms are completed here)."""
-    settings = Settings()
-    return Runtime(DefinitionStore(settings.max_bytes), FormRegistry(),
-                   script_engine_factory(settings.script_time_limit, settings.script_max_steps))
-
-
-def move_instances(session: Session, instances: list[Instance], old_code: str, new_code: str, actor: str) -> None:
-    runtime = _runtime()
+def move_instances(runtime: Runtime, session: Session, instances: list[Instance], old_code: str, new_code: str,
+                   actor: str) -> None:
+    """``runtime`` is the engine's own, running the action that revokes the committee."""
     who = Actor(actor)
     for row in instances:
         instance = runtime.lock_instance(session, row.id)
@@ -43,6 +30,6 @@ def move_instances(session: Session, instances: list[Instance], old_code: str, n
         for task in touched:
             if task.data.get(VARIABLE, old_code) == old_code:
                 task.data[VARIABLE] = new_code
-        runtime._record(session, instance, "committee_reassigned", who,
-                        data={"from": old_code, "to": new_code, "specification": instance.specification})
+        runtime.record_event(session, instance, "committee_reassigned", who,
+                             data={"from": old_code, "to": new_code, "specification": instance.specification})
         runtime._store(session, instance, workflow, who, definition)

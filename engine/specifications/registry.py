@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session, aliased, object_session
@@ -21,6 +22,9 @@ from engine.history import log as history
 from engine.rules.workdays import BEIJING
 from engine.runtime.models import Instance
 from engine.specifications.models import CLOSED_STAGES, STAGES, SpecChange, Specification
+
+if TYPE_CHECKING:
+    from engine.runtime.actions import Runtime
 
 PUBLIC_HIDDEN_STAGES = ("proposed", "evaluated")  # not yet published for comment (BR12)
 ENDED_INSTANCE_STATES = ("completed", "cancelled")
@@ -90,7 +94,8 @@ def changes(session: Session, spec_id: str) -> list[SpecChange]:
 
 
 # ----- reassignment when a committee is revoked ------------------------------------------------------------
-def reassign_committee(session: Session, old_code: str, new_code: str, actor: str = "system") -> list[str]:
+def reassign_committee(runtime: Runtime, session: Session, old_code: str, new_code: str,
+                       actor: str = "system") -> list[str]:
     """Move every specification the committee ``old_code`` is responsible for (归口) and that is not closed
     to ``new_code``, with the running instances about them (and their open tasks), so none is lost.
 
@@ -110,7 +115,7 @@ def reassign_committee(session: Session, old_code: str, new_code: str, actor: st
                                                                 Instance.specification.in_(ids),
                                                                 Instance.state.not_in(ENDED_INSTANCE_STATES))
                                           .order_by(Instance.created_at)))
-        move_instances(session, instances, old_code, new_code, actor)
+        move_instances(runtime, session, instances, old_code, new_code, actor)
     return ids
 
 

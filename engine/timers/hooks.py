@@ -4,13 +4,14 @@ transaction stored a new timer or schedule. Kept apart so runtime.py stays small
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import event, text
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from engine import clock
 from engine.rules.expressions import TIMER_NOTE, TimerExpressionError, resolve
@@ -65,9 +66,9 @@ def note(spiff_task) -> dict:
 def timer_created(runtime, session: Session, instance, timer_row, actor) -> None:
     """A new timer whose due date rests on a guessed calendar is recorded in the history, not just logged."""
     if timer_row.warning:
-        runtime._record(session, instance, "calendar_warning", actor, element_id=timer_row.element_id,
-                        task_id=timer_row.task_id,
-                        data={"warning": timer_row.warning, "due_at": timer_row.due_at.isoformat()})
+        runtime.record_event(session, instance, "calendar_warning", actor, element_id=timer_row.element_id,
+                             task_id=timer_row.task_id,
+                             data={"warning": timer_row.warning, "due_at": timer_row.due_at.isoformat()})
 
 
 def task_due(runtime, session: Session, instance, row, expression: str | None, actor) -> datetime | None:
@@ -84,44 +85,58 @@ def task_due(runtime, session: Session, instance, row, expression: str | None, a
     else:
         warnings = resolved.warnings if resolved else []
     if warnings:
-        runtime._record(session, instance, "calendar_warning", actor, task=row,
-                        data={"warning": "; ".join(warnings), "due": expression})
+        runtime.record_event(session, instance, "calendar_warning", actor, task=row,
+                             data={"warning": "; ".join(warnings), "due": expression})
     return resolved.due if resolved else None
 
 
 # ----- waking the alarm clock when a transaction adds a timer or a schedule ------------------------------
 NEW_DUE = "mtcflow.new_due"
 CHANNEL = "mtcflow_timers"
-_wakers: list = []
 
 
-def add_waker(callback) -> None:
-    """``callback(due)`` runs after every commit in this process that stored a new timer or schedule."""
-    _wakers.append(callback)
+class CommitWakers:
+    """``callback(due)`` runs after every commit of one engine's sessions that stored a new timer or schedule
+    (the engine attaches this to its own Database, so another engine's commits never reach its workers)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[datetime], object]] = []
+
+    def add(self, callback: Callable[[datetime], object]) -> None:
+        self._callbacks.append(callback)
+
+    def remove(self, callback: Callable[[datetime], object]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def attach(self, db) -> None:
+        """Listen on ``db``'s sessions (an engine.db.session Database)."""
+        db.listen("after_flush", _remember_new)
+        db.listen("before_commit", _announce)
+        db.listen("after_commit", self._wake)
+        db.listen("after_rollback", _forget)
+
+    def _wake(self, session: Session) -> None:
+        due = session.info.pop(NEW_DUE, None)
+        if due is not None:
+            for callback in list(self._callbacks):
+                callback(due)
 
 
-def remove_waker(callback) -> None:
-    if callback in _wakers:
-        _wakers.remove(callback)
+def _remember(session: Session, due: datetime) -> None:
+    known = session.info.get(NEW_DUE)
+    session.info[NEW_DUE] = due if known is None or due < known else known
 
 
-def _remember(session: Session | None, due: datetime) -> None:
-    if session is not None:
-        known = session.info.get(NEW_DUE)
-        session.info[NEW_DUE] = due if known is None or due < known else known
+def _remember_new(session: Session, _flush_context) -> None:
+    """Timers and schedules this flush inserted (``session.new`` still lists them in ``after_flush``)."""
+    for target in session.new:
+        if isinstance(target, Timer):
+            _remember(session, target.due_at)
+        elif isinstance(target, Schedule):
+            _remember(session, clock.now())
 
 
-@event.listens_for(Timer, "after_insert")
-def _timer_inserted(_mapper, _connection, target) -> None:
-    _remember(object_session(target), target.due_at)
-
-
-@event.listens_for(Schedule, "after_insert")
-def _schedule_inserted(_mapper, _connection, target) -> None:
-    _remember(object_session(target), clock.now())
-
-
-@event.listens_for(Session, "before_commit")
 def _announce(session: Session) -> None:
     """On PostgreSQL, tell workers in other processes too (delivered at commit, dropped on rollback)."""
     due = session.info.get(NEW_DUE)
@@ -129,14 +144,5 @@ def _announce(session: Session) -> None:
         session.execute(text("SELECT pg_notify(:channel, :due)"), {"channel": CHANNEL, "due": due.isoformat()})
 
 
-@event.listens_for(Session, "after_commit")
-def _wake(session: Session) -> None:
-    due = session.info.pop(NEW_DUE, None)
-    if due is not None:
-        for callback in list(_wakers):
-            callback(due)
-
-
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(NEW_DUE, None)

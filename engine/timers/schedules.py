@@ -10,8 +10,8 @@ A schedule has a rule and subjects. Rules (times are Beijing time, default 09:00
 - ``{"kind": "before", "duration": "renewal_lead"}`` — once, that long before the subject's ``anchor``.
 
 Subjects are a list of objects ``{"committee"?, "specification"?, "level"?, "jurisdiction"?, "anchor"?,
-"variables"?}``, or the name of a provider registered in ``SUBJECT_PROVIDERS`` (the committee registry of
-the lifecycle issue registers ``active_committees`` there). Each occurrence inserts a run row whose
+"variables"?}``, or the name of a provider in the engine's ``ScheduleSources`` (the committee package
+registers ``active_committees`` there). Each occurrence inserts a run row whose
 UNIQUE (schedule, subject, period) lets exactly one worker start the instance; a start that fails is kept
 as a run with its error and retried on the next wake.
 """
@@ -21,7 +21,7 @@ import logging
 import re
 from calendar import monthrange
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import SimpleNamespace
 
@@ -39,14 +39,20 @@ from engine.rules.workdays import BEIJING
 from engine.timers.models import Schedule, ScheduleRun
 
 log = logging.getLogger("mtcflow.schedules")
-# What registries must do as time passes, run by every worker wake before the starts: name -> fn(session, now).
-# The committee registry registers "committee_terms" (BR14: the members' grants end with their term).
-SWEEPS: dict[str, Callable[[Session, datetime], object]] = {}
 KINDS = ("yearly", "after", "before")
 SUBJECT_FIELDS = ("committee", "specification", "level", "jurisdiction", "anchor", "variables", "business_key")
-SUBJECT_PROVIDERS: dict[str, Callable[[Session], list[dict]]] = {}
 NATIONAL = "level/national"  # the grant scope of the national authority (市场监管总局)
 _DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+@dataclass
+class ScheduleSources:
+    """One engine's named subject providers (``name -> fn(session)``, a schedule's ``subjects`` may name one) and
+    sweeps (what registries must do as time passes, run by every worker wake before the starts:
+    ``name -> fn(session, now)``); the domain packages' ``register`` functions fill them."""
+
+    providers: dict[str, Callable[[Session], list[dict]]] = field(default_factory=dict)
+    sweeps: dict[str, Callable[[Session, datetime], object]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,9 +124,9 @@ def occurrences(schedule: Schedule, subject: dict, until: datetime) -> list[tupl
     return [(f"{rule['kind']}:{anchor.isoformat()}", moment.astimezone(BEIJING))]
 
 
-def subjects_of(session: Session, schedule: Schedule) -> list[dict]:
+def subjects_of(session: Session, schedule: Schedule, sources: ScheduleSources) -> list[dict]:
     if isinstance(schedule.subjects, str):
-        provider = SUBJECT_PROVIDERS.get(schedule.subjects)
+        provider = sources.providers.get(schedule.subjects)
         if provider is None:
             log.error("schedule %s: no subject provider '%s' is registered", schedule.id, schedule.subjects)
             return []
@@ -128,13 +134,13 @@ def subjects_of(session: Session, schedule: Schedule) -> list[dict]:
     return list(schedule.subjects or [])
 
 
-def pending(session: Session, now: datetime) -> tuple[list[Occurrence], datetime | None]:
+def pending(session: Session, now: datetime, sources: ScheduleSources) -> tuple[list[Occurrence], datetime | None]:
     """Occurrences due now without a started instance, and when the next future one falls due."""
     done = {(r.schedule_id, r.subject, r.period) for r in session.scalars(
         select(ScheduleRun).where(ScheduleRun.instance_id.is_not(None)))}
     due, upcoming = [], None
     for schedule in session.scalars(select(Schedule).where(Schedule.active.is_(True)).order_by(Schedule.id)):
-        for subject in subjects_of(session, schedule):
+        for subject in subjects_of(session, schedule, sources):
             key = subject_key(subject)
             try:
                 found = occurrences(schedule, subject, now)
@@ -192,9 +198,9 @@ def _record_failure(db, occurrence: Occurrence, err: Exception) -> None:
         pass  # another worker recorded or started it meanwhile
 
 
-def run_sweeps(db) -> None:
+def run_sweeps(db, sources: ScheduleSources) -> None:
     """Each registered sweep in its own transaction; one that fails is logged and tried again at the next wake."""
-    for name, sweep in SWEEPS.items():
+    for name, sweep in sources.sweeps.items():
         try:
             with db.transaction() as session:
                 sweep(session, clock.now())
@@ -202,12 +208,12 @@ def run_sweeps(db) -> None:
             log.error("sweep %s failed: %s", name, err.detail)
 
 
-def run_due(db, runtime, actor: Actor = SYSTEM_ACTOR) -> tuple[list[str], datetime | None]:
+def run_due(db, runtime, sources: ScheduleSources, actor: Actor = SYSTEM_ACTOR) -> tuple[list[str], datetime | None]:
     """Run the registry sweeps, then start every due occurrence (one transaction each); returns the started
     instance ids and the next occurrence's due time, for the alarm clock."""
-    run_sweeps(db)
+    run_sweeps(db, sources)
     with db.transaction() as session:
-        due, upcoming = pending(session, clock.now())
+        due, upcoming = pending(session, clock.now(), sources)
     started = []
     for occurrence in due:
         try:
@@ -224,8 +230,8 @@ def run_due(db, runtime, actor: Actor = SYSTEM_ACTOR) -> tuple[list[str], dateti
     return started, upcoming
 
 
-def create(session: Session, definitions, actor: str, *, process_key: str, rule: dict, subjects,
-           variables: dict | None = None, level: str | None = None, name: str | None = None,
+def create(session: Session, definitions, sources: ScheduleSources, actor: str, *, process_key: str,
+           rule: dict, subjects, variables: dict | None = None, level: str | None = None, name: str | None = None,
            starts_at: datetime | None = None) -> Schedule:
     """Validate and store a schedule; the process must be deployed and the rule resolvable for every subject."""
     definitions.latest(session, process_key)
@@ -237,9 +243,9 @@ def create(session: Session, definitions, actor: str, *, process_key: str, rule:
     schedule = Schedule(name=name, process_key=process_key, rule=dict(rule), subjects=subjects,
                         variables=dict(variables or {}), level=level, active=True, created_by=actor,
                         starts_at=starts_at or clock.now(), created_at=clock.now())
-    if not isinstance(subjects, str | list) or (isinstance(subjects, str) and subjects not in SUBJECT_PROVIDERS):
+    if not isinstance(subjects, str | list) or (isinstance(subjects, str) and subjects not in sources.providers):
         raise InvalidInput("subjects must be a list of subjects or the name of a registered provider "
-                           f"({', '.join(SUBJECT_PROVIDERS) or 'none registered yet'}).", [{"field": "subjects"}])
+                           f"({', '.join(sources.providers) or 'none registered yet'}).", [{"field": "subjects"}])
     checked = subjects if isinstance(subjects, list) else [{}] if rule["kind"] == "yearly" else []
     for index, subject in enumerate(checked):
         unknown = set(subject) - set(SUBJECT_FIELDS) if isinstance(subject, dict) else {"(not an object)"}
@@ -305,6 +311,6 @@ def deactivate(session: Session, schedule_id: int, actor: Actor, reason: str) ->
     return schedule
 
 
-def next_due(session: Session) -> datetime | None:
-    return pending(session, clock.now())[1]
+def next_due(session: Session, sources: ScheduleSources) -> datetime | None:
+    return pending(session, clock.now(), sources)[1]
 

@@ -27,8 +27,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.access.actors import SYSTEM_ACTOR, Actor
 from engine.errors import Conflict, EngineError, NotFound
-from engine.runtime import incidents
-from engine.runtime.models import Instance, Timer
+from engine.runtime.models import Incident, Instance, Timer
 
 log = logging.getLogger("mtcflow.timers")
 ENDED = ("completed", "cancelled")
@@ -147,7 +146,7 @@ class TimerService:
                     timer.attempts = (timer.attempts or 0) + 1
                     timer.last_error = f"{type(err).__name__}: {err}"[:2000]
                     if timer.attempts >= MAX_ATTEMPTS:
-                        incidents.timer_gave_up(session, timer)
+                        timer_gave_up(session, timer)
                         log.error("timer %s failed %s times; no longer claimed until fired by hand",
                                   timer.id, timer.attempts)
         except EngineError as record_err:
@@ -189,10 +188,21 @@ def fire_now(runtime, session: Session, actor: Actor, timer_id: int, reason: str
         spiff_task.internal_data["event_value"] = {**value, "next": past}
     else:
         spiff_task.internal_data["event_value"] = past
-    runtime._record(session, instance, "timer_fire_requested", actor, element_id=timer.element_id,
-                    task_id=timer.task_id, data={"timer_id": timer.id, "due_at": timer.due_at.isoformat(),
-                                                 "reason": reason})
+    runtime.record_event(session, instance, "timer_fire_requested", actor, element_id=timer.element_id,
+                         task_id=timer.task_id, data={"timer_id": timer.id, "due_at": timer.due_at.isoformat(),
+                                                      "reason": reason})
     runtime._advance(session, instance, workflow, definition, actor)
     session.refresh(timer)
     return timer
 
+
+def timer_gave_up(session: Session, timer: Timer) -> Incident:
+    """A poison timer: the worker stopped claiming it; the operator's retry fires it by hand."""
+    now = clock.now()
+    instance = session.get(Instance, timer.instance_id)
+    incident = Incident(instance_id=timer.instance_id, process_key=instance.process_key,
+                        process_version=instance.process_version, element_id=timer.element_id,
+                        task_id=timer.task_id, timer_id=timer.id, kind="timer", error=timer.last_error or "",
+                        attempts=timer.attempts, opened_at=now, updated_at=now)
+    session.add(incident)
+    return incident

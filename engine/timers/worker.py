@@ -3,7 +3,7 @@
 The database decides what fires (``timer_service`` claims rows atomically); APScheduler only holds one
 date job, in a memory job store, set to the earliest of: the next waiting timer, the next scheduled
 start, and a poll interval (the fallback for timers created by other processes). A commit in this
-process that stores a timer or schedule moves the job earlier at once (``timer_hooks.add_waker``); on
+process that stores a timer or schedule moves the job earlier at once (``engine.wakers``); on
 PostgreSQL a ``LISTEN`` thread does the same for commits in other processes. Starting the worker fires
 whatever came due while everything was down.
 """
@@ -44,7 +44,7 @@ class TimerWorker:
 
     # ----- life --------------------------------------------------------------------------------------------
     def start(self, wake_now: bool = True) -> TimerWorker:
-        timer_hooks.add_waker(self.notify)
+        self.engine.wakers.add(self.notify)
         self.scheduler.start()
         if wake_now:
             self._plan(clock.now(), force=True)
@@ -55,7 +55,7 @@ class TimerWorker:
         return self
 
     def stop(self) -> None:
-        timer_hooks.remove_waker(self.notify)
+        self.engine.wakers.remove(self.notify)
         self._stop.set()
         self.scheduler.shutdown(wait=True)
         if self._listener is not None:
@@ -95,7 +95,7 @@ class TimerWorker:
         try:
             report = self.service.run_pending()
             if self.run_schedules:
-                _started, upcoming = schedules.run_due(self.engine.db, self.engine.runtime)
+                _started, upcoming = schedules.run_due(self.engine.db, self.engine.runtime, self.engine.schedules)
         except Exception:  # the alarm must survive a bad pass (database away, …): try again at the next poll
             log.exception("timer pass failed")
         self.last_report = report

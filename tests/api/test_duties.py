@@ -74,17 +74,17 @@ def test_br3_drafting_unit_holds_at_most_a_quarter_of_the_voters(review):
     refused(first.post(f"/tasks/{small['vote'][0]}/claim"), "BR3")
 
 
-def test_br3_share_comes_from_the_rule_profile(review):
+def test_br3_share_comes_from_the_rule_profile(review, engine):
     people, open_review, _ = review
     first, second = people("c1", *REVIEWER, unit=UNIT), people("c2", *REVIEWER, unit=UNIT)
     national = profiles.Profile("national", {"max_drafting_unit_voter_share": {"value": "1/2"}})
-    previous = profiles.install(profiles.ProfileSet({"national": national}))
+    previous, engine.profiles = engine.profiles, profiles.ProfileSet({"national": national})
     try:
         inst, tasks = open_review(voters=("c1", "c2", "v3", "v4"))
         assert first.post(f"/tasks/{tasks['vote'][0]}/claim").status_code == 200
         assert second.post(f"/tasks/{tasks['vote'][1]}/claim").status_code == 200
     finally:
-        profiles.install(previous)
+        engine.profiles = previous
 
 
 def test_one_ballot_per_voter(review):

@@ -73,11 +73,13 @@ def test_catch_up_starts_missed_years_once(annual, engine, clock):
 def test_rereview_after_and_renewal_before(admin, engine, clock):
     admin.deploy("timer_wait.bpmn")
     with engine.db.transaction() as session:
-        rereview = schedules.create(session, engine.definitions, "admin", process_key="timer_wait",
+        rereview = schedules.create(session, engine.definitions, engine.schedules, "admin",
+                                    process_key="timer_wait",
                                     rule={"kind": "after", "duration": "rereview_interval"},
                                     subjects=[{"specification": "JJF-1001", "anchor": "2021-03-01"},
                                               {"specification": "JJF-1002", "anchor": "2026-07-01"}])
-        renewal = schedules.create(session, engine.definitions, "admin", process_key="timer_wait",
+        renewal = schedules.create(session, engine.definitions, engine.schedules, "admin",
+                                   process_key="timer_wait",
                                    rule={"kind": "before", "duration": "renewal_lead", "time": "08:00"},
                                    subjects=[{"committee": "MTC-12", "anchor": "2026-06-30"}])
         rereview_id, renewal_id = rereview.id, renewal.id
@@ -119,7 +121,7 @@ def test_bad_schedules_are_refused(admin, login):
 
 def test_subject_provider_plugs_in_the_registry(admin, engine, clock, monkeypatch):
     admin.deploy("timer_wait.bpmn")
-    monkeypatch.setitem(schedules.SUBJECT_PROVIDERS, "active_committees",
+    monkeypatch.setitem(engine.schedules.providers, "active_committees",
                         lambda session: [{"committee": "MTC-20"}, {"committee": "MTC-21"}])
     created = admin.post("/schedules", json={"process_key": "timer_wait", "subjects": "active_committees",
                                              "rule": {"kind": "yearly", "date": "03-02", "time": "17:30"}})
@@ -130,11 +132,12 @@ def test_subject_provider_plugs_in_the_registry(admin, engine, clock, monkeypatc
         assert session.get(Schedule, created.get_json()["id"]).subjects == "active_committees"
 
 
-def test_an_authority_schedules_only_within_its_level_and_jurisdiction(admin, login, monkeypatch):
+def test_an_authority_schedules_only_within_its_level_and_jurisdiction(admin, login, engine, monkeypatch):
     """谁审批、谁监管: 江苏's authority plans, reads and stops schedules of 江苏's subjects only; a registry-wide
     provider needs an unscoped grant; process admins and auditors reach every schedule."""
     admin.deploy("timer_wait.bpmn")
-    monkeypatch.setitem(schedules.SUBJECT_PROVIDERS, "active_committees", lambda session: [{"committee": "MTC-20"}])
+    monkeypatch.setitem(engine.schedules.providers, "active_committees",
+                        lambda session: [{"committee": "MTC-20"}])
     jiangsu = login("js", "authority:level/provincial/江苏")
     zhejiang = login("zj", "authority:level/provincial/浙江")
     auditor = login("aud", "auditor")

@@ -59,11 +59,11 @@ def test_year_nobody_entered_is_recorded_not_silent(admin, login, engine, clock,
 
     (tmp_path / "2027.json").write_text(json.dumps({"year": 2027, "holidays": ["2027-01-01/2027-01-03"],
                                                     "workdays": []}), encoding="utf-8")
-    previous = workdays.install(workdays.WorkCalendar(tmp_path))
+    previous, engine.calendar = engine.calendar, workdays.WorkCalendar(tmp_path)
     try:
         entered = auth.start("timer_workdays")
     finally:
-        workdays.install(previous)
+        engine.calendar = previous
     assert entered["timers"][0]["warning"] is None
     assert entered["timers"][0]["due_at"] == utc(2027, 1, 5, 16).isoformat()
 

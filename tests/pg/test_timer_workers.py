@@ -33,7 +33,7 @@ def _worker(url, barrier, results, name):
     engine = make_engine(url)
     barrier.wait(timeout=120)
     report = TimerService(engine.db, engine.runtime, batch_size=5).run_pending()
-    started, _ = schedules.run_due(engine.db, engine.runtime)
+    started, _ = schedules.run_due(engine.db, engine.runtime, engine.schedules)
     results.put((name, report.fired, report.failed, len(started)))
     engine.close()
 
@@ -50,7 +50,7 @@ def test_four_worker_processes_fire_each_timer_exactly_once(pg_url):
                 engine.runtime.start(session, SYSTEM_ACTOR, "timer_wait", f"w{n}")
         day = real_now.astimezone(schedules.BEIJING) - timedelta(days=1)
         with engine.db.transaction() as session:
-            schedules.create(session, engine.definitions, "test", process_key="timer_wait",
+            schedules.create(session, engine.definitions, engine.schedules, "test", process_key="timer_wait",
                              rule={"kind": "yearly", "date": day.strftime("%m-%d"), "time": "00:00"},
                              subjects=[{"committee": c} for c in COMMITTEES])
     finally:
@@ -91,14 +91,12 @@ def test_worker_in_another_process_is_woken_by_notify(pg_url):
     """A timer stored by the API process wakes a worker elsewhere through NOTIFY, not only by polling."""
     import time
 
-    from engine.timers import hooks as timer_hooks
     from engine.timers.worker import TimerWorker
 
     api, worker_engine = make_engine(pg_url), make_engine(pg_url)
     api.deploy_files([BPMN / "timer_wait.bpmn"])
     worker = TimerWorker(worker_engine, poll_seconds=10 ** 8, run_schedules=False, listen=True)
-    worker.start(wake_now=False)
-    timer_hooks.remove_waker(worker.notify)  # as if the API ran in another process: only NOTIFY reaches it
+    worker.start(wake_now=False)  # the API's commits wake only its own engine's workers: only NOTIFY reaches this
     try:
         deadline = time.monotonic() + 10
         while worker._listener is not None and time.monotonic() < deadline:  # the LISTEN must be in place

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 import pytest
 
-from engine.rules import profiles
 from tests.scenarios.spec_stories import p7_submit
 from tests.scenarios.spec_support import World, deploy, seed_committee, seed_spec, spec_scope
 from tests.timer_support import timers
@@ -28,17 +27,17 @@ def start(w) -> str:
 
 
 @contextmanager
-def rule(key: str, value):
-    """The national profile with one rule changed, for the length of the block."""
-    current = profiles.current()
+def rule(engine, key: str, value):
+    """The engine's national profile with one rule changed, for the length of the block."""
+    current = engine.profiles
     national = current.get("national")
     changed = replace(current, profiles={**current.profiles,
                                          "national": replace(national, rules={**national.rules, key: value})})
-    previous = profiles.install(changed)
+    engine.profiles = changed
     try:
         yield
     finally:
-        profiles.install(previous)
+        engine.profiles = current
 
 
 def waiting(engine, iid) -> dict[str, str]:
@@ -147,7 +146,7 @@ def test_br10_flags_an_overdue_project_for_the_next_plan_year(w, engine):
 
 
 def test_br10_cancels_an_overdue_project_when_the_profile_says_so(w, engine):
-    with rule("drafting_overdue_action", {"value": "cancel"}):
+    with rule(engine, "drafting_overdue_action", {"value": "cancel"}):
         iid = start(w)
         w.clock.set(w.clock.now().replace(year=2027, month=3, day=3))
         w.advance(seconds=1)

@@ -61,4 +61,4 @@ def test_revocation_moves_the_running_project_to_the_successor(w, engine):
 
 def test_nothing_to_move_is_fine(engine):
     with engine.db.transaction() as session:
-        assert spec_registry.reassign_committee(session, "MTC77", "MTC78") == []
+        assert spec_registry.reassign_committee(engine.runtime, session, "MTC77", "MTC78") == []

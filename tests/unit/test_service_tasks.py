@@ -2,7 +2,6 @@
 import pytest
 
 from engine.access.actors import Actor, Grant
-from engine.bpmn.service_tasks import service
 from engine.errors import Conflict, InvalidBpmn
 from tests.conftest import BPMN
 
@@ -10,12 +9,18 @@ SEC = Actor("sec", (Grant("secretariat"),))
 CALLS = []
 
 
-@service("test_double")
 def _double(ctx, data):
     CALLS.append((ctx.instance.id, ctx.actor.username))
     if data.get("value") == -1:
         raise Conflict("refused by the service")
     return {"doubled": data["value"] * 2}
+
+
+@pytest.fixture
+def engine(engine):
+    """The engine with this module's service: registered on the engine, never by importing a module."""
+    engine.services.add("test_double", _double)
+    return engine
 
 
 def test_service_result_routes_the_gateway(engine):
