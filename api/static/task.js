@@ -53,7 +53,7 @@
     const items = placed.map(({ node, message: text }) =>
       el("li", {}, el("a", { href: "#" + node.id, onclick: (ev) => { ev.preventDefault(); focusNode(node); } },
         `${form.label(node)}：${text}`)));
-    errorsBox.replaceChildren(el("p", {}, headline), items.length ? el("ul", {}, items) : null,
+    errorsBox.replaceChildren(el("p", {}, headline), ...(items.length ? [el("ul", {}, items)] : []),
       ...loose.map((m) => el("p", {}, m)));
     errorsBox.hidden = false;
   }
