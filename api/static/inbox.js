@@ -65,6 +65,7 @@
         el("a", { class: "button", href: "/inbox?view=done" }, t("inbox.guide.done"))));
     guide.hidden = false;
     table.hidden = true;
+    document.querySelector(".pager").hidden = true;
   }
 
   async function load() {
@@ -72,6 +73,7 @@
     history.replaceState(null, "", location.pathname + (stateQuery(state) ? "?" + stateQuery(state) : ""));
     guide.hidden = true;
     table.hidden = false;
+    document.querySelector(".pager").hidden = false;
     try {
       // "Overdue" is the server's judgement (its clock and calendar), not the browser's.
       const open = state.view !== "done";

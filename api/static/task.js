@@ -221,6 +221,7 @@
     try {
       await api("POST", `/tasks/${taskId}/assign`, { assignee, reason });
       manage.reset();
+      message.replaceChildren();
       await load();
       note.replaceChildren(el("p", { class: "ok" }, t("task.reassigned").replace("{user}", assignee)));
     } catch (err) {
