@@ -23,6 +23,7 @@ from api.routes import (
     reports,
     schedules,
     specifications,
+    starts,
     tasks,
     timers,
     users,
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports, incidents, operations):
+                   notices, documents, committees, specifications, reports, incidents, operations, starts):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import http
 import logging
 
-from flask import Response, json
+from flask import Response, json, render_template, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
@@ -75,11 +75,20 @@ def _describe_validation(errors) -> str:
     return "The request is invalid."
 
 
+def _browser_navigation() -> bool:
+    """A person typed or followed a URL outside the API: they get a page, scripts and clients keep JSON."""
+    accept = request.accept_mimetypes
+    return not request.path.startswith("/api/") and accept.best_match([PROBLEM, "text/html"]) == "text/html" \
+        and accept["text/html"] > accept["*/*"]
+
+
 class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
     DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
 
     def handle_http_exception(self, error: HTTPException):
+        if error.code in (404, 405) and _browser_navigation():
+            return render_template("error.html", code=error.code), error.code
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or data.get("messages")
         headers = dict(data.get("headers") or {})

@@ -127,6 +127,10 @@ class TaskSchema(Schema):
 class TaskListArgs(PageArgs):
     mine = fields.Boolean(load_default=False, metadata={"description": "only tasks assigned to me"})
     claimable = fields.Boolean(load_default=False, metadata={"description": "unassigned tasks my roles may take"})
+    actionable = fields.Boolean(load_default=False, metadata={
+        "description": "only what I can work now: no auditor read-all, no other ballot of a vote I hold or cast"})
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "search task name, process key, committee, specification"})
     state = fields.String(validate=validate.OneOf(["ready", "claimed", "open", "completed", "cancelled"]))
     process_key = fields.String(validate=validate.Length(max=200))
     instance_id = fields.String(validate=validate.Length(max=36))
@@ -138,7 +142,7 @@ class TaskListArgs(PageArgs):
     due_before = fields.DateTime()
     overdue = fields.Boolean()
     sort = fields.String(load_default="due_at", validate=validate.OneOf(["due_at", "-due_at", "created_at",
-                                                                         "-created_at"]),
+                                                                         "-created_at", "-completed_at"]),
                          metadata={"description": "due_at (default; no due date last), -due_at, created_at, …"})
 
 

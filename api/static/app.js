@@ -91,5 +91,31 @@
     return (key) => known.get(key) || key;
   }
 
-  window.mtc = { api, el, t, when, fill, showError, csrf, me: me(), processNames };
+  /* The header bell: how many of my notifications are unread (the server counts them). */
+  async function refreshBell() {
+    const bell = document.getElementById("bell");
+    if (!bell) return null;
+    try {
+      const page = await api("GET", "/notifications?per_page=1");
+      const count = document.getElementById("bell-count");
+      count.textContent = page.unread;
+      count.hidden = !page.unread;
+      bell.setAttribute("aria-label", t("bell.label").replace("{n}", page.unread));
+      return page.unread;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* A refusal said in the page's language: by the rule that refused, else by status, else the server's words. */
+  function problemText(err) {
+    const problem = err.problem || {};
+    for (const key of ["rule." + problem.rule, "problem." + err.status]) {
+      if (window.MSG && window.MSG[key]) return window.MSG[key];
+    }
+    return err.message;
+  }
+
+  window.mtc = { api, el, t, when, fill, showError, csrf, me: me(), processNames, refreshBell, problemText };
+  refreshBell();
 })();

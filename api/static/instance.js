@@ -77,7 +77,44 @@
       el("span", { class: "meta" }, ` · ${Math.max(1, Math.round(d.size / 1024))} KB · ${d.uploaded_by} · ${when(d.uploaded_at)}`))));
   }
 
-  load().catch((err) => { stepEvent.textContent = err.message; });
-  documents().catch(() => {});
-  verify();
+  /* Cancel with a reason (the starter, secretariat or approving authority; the server decides). */
+  function cancelCard(instance) {
+    const card = document.getElementById("cancel-card");
+    card.hidden = !["running", "waiting", "error"].includes(instance.state);
+    document.getElementById("open-tasks").replaceChildren(...instance.tasks.map((task) => el("li", {},
+      el("a", { href: "/tasks/" + task.id }, task.name || task.element_id), " · ", t("state." + task.state),
+      task.assignee ? " · " + task.assignee : "", task.due_at ? ` · ${t("col.due")} ${when(task.due_at)}` : "")));
+  }
+
+  const cancelForm = document.getElementById("cancel-form");
+  cancelForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const note = document.getElementById("cancel-message");
+    const reason = cancelForm.elements.reason.value.trim();
+    if (!reason) {
+      note.replaceChildren(el("p", { class: "error", role: "alert" }, t("reason.required")));
+      return;
+    }
+    try {
+      const instance = await api("POST", `/instances/${id}/cancel`, { reason });
+      note.replaceChildren(el("p", { class: "ok" }, t("inst.cancelled_ok")));
+      document.getElementById("cancel-form").hidden = true;
+      document.getElementById("inst-title").textContent = t("instance." + instance.state);
+      await history();
+    } catch (err) {
+      note.replaceChildren(el("p", { class: "error", role: "alert" }, window.mtc.problemText(err)));
+    }
+  });
+
+  api("GET", "/instances/" + id).then((instance) => {
+    cancelCard(instance);
+    load().catch((err) => { stepEvent.textContent = err.message; });
+    documents().catch(() => {});
+    verify();
+  }).catch((err) => {
+    const root = document.getElementById("instance");
+    root.dataset.missing = "true";
+    root.replaceChildren(el("h1", {}, t("inst.title")), el("p", { class: "error", role: "alert", id: "not-found" },
+      err.status === 404 ? t("inst.not_found") : window.mtc.problemText(err)));
+  });
 })();

@@ -41,6 +41,10 @@
   api("GET", "/notices/" + id, undefined, pub).then((n) => {
     document.getElementById("notice-content").replaceChildren(...content(n));
     if (n.phase === "announced") document.getElementById("comment-card").hidden = true;  // a 公告 takes no comments
+    else if (n.status !== "open") {  // the window has ended: say so instead of offering a form that would refuse
+      form.hidden = true;
+      message.replaceChildren(el("p", { class: "meta", id: "comments-closed" }, t("notice.closed_form")));
+    }
     document.getElementById("notice-subject").replaceChildren(n.subject, " ", status(n));
     document.getElementById("notice-meta").textContent =
       `${n.kind_title} · ${n.ref || ""} · ${t("notices.window")} ${when(n.opens_at)} — ${when(n.closes_at)}`;
@@ -48,6 +52,21 @@
       el("li", {}, el("a", { href: d.url }, d.filename))));
     root.dataset.status = n.status;
   }).catch((err) => message.replaceChildren(el("p", { class: "error" }, err.message)));
+
+  /* Staff view: every comment and objection, with contacts for those who answer them (the server decides). */
+  if (document.getElementById("me")) {
+    api("GET", `/notices/${id}/comments`, undefined, pub).then((result) => {
+      const card = document.getElementById("staff-comments");
+      card.hidden = false;
+      document.getElementById("staff-list").replaceChildren(...(result.items.length ? result.items.map((c) => el("li",
+        { "data-kind": c.kind },
+        el("span", { class: "badge " + (c.kind === "objection" ? "bad" : "") }, t("notice.staff.kind." + c.kind)), " ",
+        el("strong", {}, c.author), c.unit ? "（" + c.unit + "）" : "", " · ", when(c.at),
+        c.contact ? el("span", { class: "meta" }, ` · ${t("notice.staff.contact")}：${c.contact}`) : null,
+        el("div", {}, c.text)))
+        : [el("li", { class: "meta" }, t("notice.staff.none"))]));
+    }).catch(() => {});  // not among the caller's notices: the public view only
+  }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -53,7 +53,7 @@
     const items = placed.map(({ node, message: text }) =>
       el("li", {}, el("a", { href: "#" + node.id, onclick: (ev) => { ev.preventDefault(); focusNode(node); } },
         `${form.label(node)}：${text}`)));
-    errorsBox.replaceChildren(el("p", {}, headline), items.length ? el("ul", {}, items) : null,
+    errorsBox.replaceChildren(el("p", {}, headline), ...(items.length ? [el("ul", {}, items)] : []),
       ...loose.map((m) => el("p", {}, m)));
     errorsBox.hidden = false;
   }
@@ -69,13 +69,14 @@
     clearErrors();
     const placed = [];
     const loose = [];
-    for (const error of problem.errors || [{ message: problem.detail }]) {
+    for (const error of problem.errors || []) {  // without field errors the headline says it once
       const text = say(error.message);
       const node = form && error.field !== undefined ? form.place(pathOf(error), text) : null;
       if (node) placed.push({ node, message: text });
       else loose.push(text);
     }
-    const headline = problem.status === 422 && problem.errors ? t("task.fix_errors") : say(problem.detail);
+    const headline = problem.status === 422 && problem.errors ? t("task.fix_errors")
+      : window.mtc.problemText({ problem, status: problem.status, message: say(problem.detail) });
     listErrors(headline, placed, loose);
     if (placed.length) focusNode(placed[0].node);
   }
@@ -151,6 +152,7 @@
     buttons.claim.hidden = task.state !== "ready";
     buttons.unclaim.hidden = !(task.state === "claimed" && mine);
     buttons.complete.hidden = !(task.state === "claimed" && mine);
+    byId("manage").hidden = task.state === "completed" || task.state === "cancelled";
     if (task.state !== "completed") {
       buildForm(task);
     } else {
@@ -182,7 +184,10 @@
       const task = await load();
       if (action === "complete") await wayOn(task, current.who);
       else if (action === "claim") (byId("form").querySelector("input,select,textarea") || buttons.complete).focus();
-      else buttons.claim.focus();
+      else {
+        message.replaceChildren(el("p", { class: "ok" }, t("task.released")));
+        buttons.claim.focus();
+      }
     } catch (err) {
       if (err.problem) showProblem(err.problem);
       else throw err;
@@ -201,6 +206,28 @@
     }
     act("complete", { data: form.value() });
   }
+
+  /* Reassign with a reason (secretariat, approving authority): the server checks who may, and whom to. */
+  const manage = byId("reassign-form");
+  manage.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const assignee = manage.elements.assignee.value.trim();
+    const reason = manage.elements.reason.value.trim();
+    const note = byId("reassign-message");
+    if (!assignee || !reason) {
+      note.replaceChildren(el("p", { class: "error", role: "alert" }, t(!assignee ? "assignee.required" : "reason.required")));
+      return;
+    }
+    try {
+      await api("POST", `/tasks/${taskId}/assign`, { assignee, reason });
+      manage.reset();
+      message.replaceChildren();
+      await load();
+      note.replaceChildren(el("p", { class: "ok" }, t("task.reassigned").replace("{user}", assignee)));
+    } catch (err) {
+      note.replaceChildren(el("p", { class: "error", role: "alert" }, window.mtc.problemText({ ...err, message: say(err.message) })));
+    }
+  });
 
   buttons.claim.addEventListener("click", () => act("claim"));
   buttons.unclaim.addEventListener("click", () => act("unclaim"));

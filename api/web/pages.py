@@ -79,6 +79,18 @@ def inbox():
     return render_template("inbox.html")
 
 
+@bp.get("/start")
+@login_required
+def start():
+    return render_template("start.html")
+
+
+@bp.get("/notifications")
+@login_required
+def notifications():
+    return render_template("notifications.html")
+
+
 @bp.get("/tasks/<task_id>")
 @login_required
 def task(task_id: str):

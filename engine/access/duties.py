@@ -15,7 +15,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from sqlalchemy import and_, exists, func, not_, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.access import conflicts, facts, scopes
 from engine.access.actors import Actor, Grant
@@ -132,6 +132,17 @@ def inbox_clause(actor: Actor):
                and_(Task.duty == CHIEF_REVIEW, fact(facts.DRAFTING_UNIT, actor.unit or "")),
                and_(Task.specification.is_not(None), declared)]
     return or_(Task.duty.is_(None), not_(or_(*refused)))
+
+
+def ballot_taken_clause(actor: Actor):
+    """Ballots of a vote in which ``actor`` already holds or cast one (:func:`_one_ballot` as SQL): the
+    others of that vote are no longer theirs to take."""
+    other = aliased(Task)
+    me = actor.username
+    return and_(Task.duty == VOTE, exists(select(other.id).where(
+        other.instance_id == Task.instance_id, other.element_id == Task.element_id,
+        other.created_at == Task.created_at, other.id != Task.id, other.state != "cancelled",
+        or_(other.assignee == me, other.completed_by == me))))
 
 
 # ----- checks when a diagram is deployed or a role granted ----------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, false, or_, select
+from sqlalchemy import Select, and_, bindparam, false, not_, or_, select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -28,6 +28,7 @@ SORTS = {
     "-due_at": (Task.due_at.is_(None), Task.due_at.desc(), Task.created_at, Task.id),
     "created_at": (Task.created_at, Task.id),
     "-created_at": (Task.created_at.desc(), Task.id),
+    "-completed_at": (Task.completed_at.desc(), Task.id),
 }
 FILTERS = ("process_key", "instance_id", "committee", "specification", "level", "jurisdiction", "duty")
 
@@ -51,14 +52,16 @@ def workable(actor: Actor) -> list:
     return branches
 
 
-def query(session: Session, actor: Actor, *, mine: bool = False, claimable: bool = False, state: str = "open",
-          due_before: datetime | None = None, overdue: bool = False, sort: str = "due_at", **filters) -> Select:
-    """Without ``mine``/``claimable``: both (auditors: every task, read-only). Sorted by due date by default
-    (no due date last)."""
+def query(session: Session, actor: Actor, *, mine: bool = False, claimable: bool = False, actionable: bool = False,
+          state: str = "open", due_before: datetime | None = None, overdue: bool = False, q: str | None = None,
+          sort: str = "due_at", **filters) -> Select:
+    """Without ``mine``/``claimable``: both (auditors: every task, read-only). ``actionable`` keeps only what
+    the caller can work now: no auditor's read-all, no other ballot of a vote they already hold or cast.
+    Sorted by due date by default (no due date last)."""
     query = select(Task).where(OPEN_STATES if state == "open" else Task.state == state)
     assigned = [Task.assignee == actor.username] if mine or not claimable else []
     takeable = workable(actor) if claimable or not mine else []
-    if actor.is_auditor and not (mine or claimable):
+    if actor.is_auditor and not (mine or claimable or actionable):
         assigned = takeable = []
     elif not assigned + takeable:
         query = query.where(false())
@@ -66,12 +69,16 @@ def query(session: Session, actor: Actor, *, mine: bool = False, claimable: bool
         query = query.where(or_(*assigned, *takeable))
     if takeable:
         query = query.where(or_(*assigned, duties.inbox_clause(actor)))
+        if actionable:
+            query = query.where(or_(*assigned, not_(duties.ballot_taken_clause(actor))))
     for name in FILTERS:
         if filters.get(name):
             query = query.where(getattr(Task, name) == filters[name])
+    if q:
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in
+                                  (Task.name, Task.process_key, Task.committee, Task.specification))))
     if due_before:
         query = query.where(Task.due_at < due_before)
     if overdue:
         query = query.where(Task.due_at < clock.now(), Task.state.in_(OPEN))
     return query.order_by(*SORTS[sort])
-

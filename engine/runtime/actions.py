@@ -298,7 +298,18 @@ class Runtime:
                             name=info["name"], kind=info["kind"], due_at=key[1], **info["note"])
                 session.add(row)
                 timer_hooks.timer_created(self, session, instance, row, actor)
+        self._bind_dues(session, instance, workflow, waiting)
         notifications.sync(self, session, instance, workflow, actor)
+
+    def _bind_dues(self, session: Session, instance: Instance, workflow: BpmnWorkflow, waiting: dict) -> None:
+        """An open task is due when the timer that would interrupt it fires, if that comes before its own due."""
+        dues = timer_hooks.bounded_dues(workflow, waiting) if waiting else {}
+        if not dues:
+            return
+        for row in session.scalars(select(Task).where(Task.instance_id == instance.id, Task.id.in_(dues),
+                                                      Task.state.in_(OPEN_TASK_STATES))):
+            if row.due_at is None or row.due_at > dues[row.id]:
+                row.due_at = dues[row.id]
 
     def _has_timers(self, definition: Definition) -> bool:
         """Whether the definition (or a process it calls) has a timer event: only then can the instance have

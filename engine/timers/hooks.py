@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -61,6 +64,26 @@ def note(spiff_task) -> dict:
     warnings = found.get("warnings") or []
     rule = f"{found['expression']} ({found['profile']})" if found.get("expression") else None
     return {"rule": rule, "warning": "; ".join(warnings) or None}
+
+
+def bounded_dues(workflow, waiting) -> dict[str, datetime]:
+    """The deadline each ready human task really has, by task id: the earliest interrupting boundary timer on
+    it or on an activity around it (the 表决期限 on a vote's ballots), which its own ``mtc:due`` may not say."""
+    dues: dict[str, datetime] = {}
+    for timer_id, due in waiting:
+        timer = workflow.get_task_from_id(UUID(timer_id))
+        split = timer.parent if timer is not None else None
+        if split is None or not isinstance(split.task_spec, BoundaryEventSplit) \
+                or not getattr(timer.task_spec, "cancel_activity", False):
+            continue
+        for main in split.children:
+            if isinstance(main.task_spec, BoundaryEvent):
+                continue
+            for task in workflow.get_tasks(first_task=main):
+                if task.state == TaskState.READY and task.task_spec.manual:
+                    key = str(task.id)
+                    dues[key] = min(due, dues.get(key, due))
+    return dues
 
 
 def timer_created(runtime, session: Session, instance, timer_row, actor) -> None:

@@ -170,3 +170,17 @@ def test_duties_that_can_never_hold_are_refused_at_deploy(admin):
     assert response.status_code == 422
     errors = {e["element_id"]: e["message"] for e in response.get_json()["errors"]}
     assert errors["vote"].startswith("BR7") and "judge" in errors["judge"]
+
+
+def test_actionable_inbox_drops_the_other_ballots_of_a_vote_cast(review):
+    """Default listing keeps the claim-time rule; ``actionable`` shows only what the voter can still take."""
+    people, open_review, _ = review
+    outsider = people("outsider", *REVIEWER, unit="清华大学")
+    inst, tasks = open_review()
+    assert outsider.complete(tasks["vote"][0], {"ballot": {"voter": "outsider", "choice": "yes"}}).status_code == 200
+    assert claimable(outsider, inst["id"]) == ["chief_review", "vote", "vote", "vote"]
+    now = outsider.get("/tasks", query_string={"actionable": "true", "instance_id": inst["id"]}).get_json()
+    assert [t["element_id"] for t in now["items"]] == ["chief_review"]
+    auditor = people("aud", "auditor")
+    assert auditor.get("/tasks", query_string={"instance_id": inst["id"]}).get_json()["total"] > 0
+    assert auditor.get("/tasks", query_string={"actionable": "true"}).get_json()["total"] == 0

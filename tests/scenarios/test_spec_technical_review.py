@@ -328,3 +328,13 @@ def test_br14_review_min_voters_counts_the_appointed_committee_not_grants(w, eng
     refused = w.do("sec", iid, "p9_task_open_vote", {}, status=409).get_json()
     assert refused["rule"] == "review_min_voters" and "Only 2 appointed members" in refused["detail"]
     assert w.tasks(iid, "p9_task_vote") == []
+
+
+def test_ballots_are_due_when_the_vote_window_closes(w):
+    """The 表决期限 boundary timer is each ballot's due date, so the inbox sorts and flags ballots by it."""
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    deadline = next(t["due_at"] for t in w.instance(iid)["timers"] if t["element_id"] == "p9_timer_vote")
+    assert {t["due_at"] for t in w.tasks(iid, "p9_task_vote")} == {deadline}
+    mine = w.as_(VOTERS[0]).get("/tasks", query_string={"instance_id": iid, "actionable": "true"}).get_json()
+    assert {t["due_at"] for t in mine["items"] if t["element_id"] == "p9_task_vote"} == {deadline}
