@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.history import anchor_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,6 +33,7 @@ class Settings:
     login_delay_seconds: float = 2.0  # the first delay; it doubles with each further failure
     login_delay_max_seconds: float = 900.0
     json_max_depth: int = 32  # nesting of JSON request bodies (deeper ones are refused with a 422)
+    anchor_keys: anchor_keys.Keyring = field(default_factory=anchor_keys.Keyring)  # MACs over audit anchors
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -62,5 +65,6 @@ class Settings:
                                 ("MTCFLOW_JSON_MAX_DEPTH", "json_max_depth", int)):
             if name in env:
                 values[key] = cast(env[name])
+        values["anchor_keys"] = anchor_keys.load(env)
         values.update(overrides)
         return cls(**values)

@@ -85,7 +85,7 @@ class VerifyResource(MethodView):
         with engine().db.transaction() as session:
             if args.get("instance_id"):
                 _require_instance(session, args["instance_id"])
-            return audit.verify(session, args.get("instance_id"))
+            return audit.verify(session, args.get("instance_id"), keyring=engine().settings.anchor_keys)
 
 
 @blp.route("/audit/anchors")
@@ -95,7 +95,7 @@ class AnchorResource(MethodView):
     def post(self):
         """Anchor the current heads of all chains that moved since the last anchor."""
         with engine().db.transaction() as session:
-            anchor = audit.create_anchor(session, current_actor().username)
+            anchor = audit.create_anchor(session, current_actor().username, engine().settings.anchor_keys)
             if anchor is None:
                 return {"id": None, "created_at": None, "heads": 0, "hash": None}
             return {"id": anchor.id, "created_at": anchor.created_at, "heads": anchor.heads, "hash": anchor.hash}

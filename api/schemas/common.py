@@ -296,6 +296,10 @@ class VerifySchema(Schema):
     checked = fields.Integer()
     breaks = fields.Integer()
     first_broken = fields.Dict()
+    anchors = fields.Dict(metadata={"description": "anchors by MAC state (verified, invalid, unkeyed, unverifiable), "
+                                                   "the newest anchor and events after it"})
+    verdict = fields.String(metadata={"description": "ok (chains verify and the newest anchor's keyed MAC "
+                                                     "checks), broken, unanchored, unkeyed or unverifiable"})
 
 
 class ExportArgs(Strict):

@@ -52,6 +52,8 @@ class AuditAnchor(Base):
     heads: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(64))  # which configured key made ``mac`` (rotation)
+    mac: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256, key outside the database
 
 
 class AnchorHead(Base):

@@ -1,0 +1,23 @@
+"""keyed anchors: the key id and HMAC-SHA256 of each audit anchor (the key itself is never stored)
+
+Revision ID: 0014
+Revises: 0013
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("audit_anchors", sa.Column("key_id", sa.String(64), nullable=True))
+    op.add_column("audit_anchors", sa.Column("mac", sa.String(64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("audit_anchors") as batch:
+        batch.drop_column("mac")
+        batch.drop_column("key_id")
