@@ -9,3 +9,4 @@ from engine.specifications import review as review_services  # noqa: F401
 from engine.specifications import approval as approval_services  # noqa: F401
 from engine.specifications import maintenance as maintenance_services  # noqa: F401
 from engine.committees import term_extension as term_extension_services  # noqa: F401
+from engine.committees import dynamic as dynamic_services  # noqa: F401

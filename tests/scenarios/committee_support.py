@@ -9,7 +9,8 @@ from tests.timer_support import run_worker
 
 AUTHORITY = "authority:level/national"
 PROCESSES = ("p1_composition.bpmn", "p1_establishment.bpmn", "p2_renewal.bpmn", "p3a_annual_report.bpmn",
-             "p3b_term_report.bpmn", "p4_chair_report.bpmn", "p5_assessment.bpmn")
+             "p3b_term_report.bpmn", "p4_chair_report.bpmn", "p5_assessment.bpmn",
+             "p5b_dynamic_management.bpmn")
 CATEGORIES = ("enterprise", "user", "testing", "research", "regulator")
 
 
