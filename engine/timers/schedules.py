@@ -8,6 +8,8 @@ A schedule has a rule and subjects. Rules (times are Beijing time, default 09:00
 - ``{"kind": "after", "duration": "rereview_interval"}`` — once, that long after the subject's ``anchor``
   date (a profile key or an ISO duration such as ``P5Y``).
 - ``{"kind": "before", "duration": "renewal_lead"}`` — once, that long before the subject's ``anchor``.
+- ``{"kind": "every", "duration": "chair_report_interval"}`` — repeatedly, each that long after the previous
+  one, from the subject's ``anchor`` (a committee's term start: the chair reports once per interval of a term).
 
 Subjects are a list of objects ``{"committee"?, "specification"?, "level"?, "jurisdiction"?, "anchor"?,
 "variables"?}``, or the name of a provider registered in ``SUBJECT_PROVIDERS`` (the committee registry of
@@ -42,7 +44,8 @@ log = logging.getLogger("mtcflow.schedules")
 # What registries must do as time passes, run by every worker wake before the starts: name -> fn(session, now).
 # The committee registry registers "committee_terms" (BR14: the members' grants end with their term).
 SWEEPS: dict[str, Callable[[Session, datetime], object]] = {}
-KINDS = ("yearly", "after", "before")
+KINDS = ("yearly", "after", "before", "every")
+EVERY_LIMIT = 100  # occurrences of one "every" subject looked at, so a tiny interval cannot loop
 SUBJECT_FIELDS = ("committee", "specification", "level", "jurisdiction", "anchor", "variables", "business_key")
 SUBJECT_PROVIDERS: dict[str, Callable[[Session], list[dict]]] = {}
 NATIONAL = "level/national"  # the grant scope of the national authority (市场监管总局)
@@ -114,8 +117,21 @@ def occurrences(schedule: Schedule, subject: dict, until: datetime) -> list[tupl
     from engine.rules.workdays import current as calendar
 
     amount = _amount(schedule, subject)
+    if rule["kind"] == "every":
+        return _every(amount, anchor, start, until, calendar())
     moment, _ = amount.after(start, calendar()) if rule["kind"] == "after" else amount.before(start, calendar())
     return [(f"{rule['kind']}:{anchor.isoformat()}", moment.astimezone(BEIJING))]
+
+
+def _every(amount: Amount, anchor: date, start: datetime, until: datetime, calendar) -> list[tuple[str, datetime]]:
+    """The n-th interval after the anchor, for each n whose moment is due by ``until``, and the next one."""
+    found, moment = [], start
+    for number in range(1, EVERY_LIMIT + 1):
+        moment, _ = amount.after(moment, calendar)
+        found.append((f"every:{anchor.isoformat()}:{number}", moment.astimezone(BEIJING)))
+        if moment > until:
+            break
+    return found
 
 
 def subjects_of(session: Session, schedule: Schedule) -> list[dict]:

@@ -119,7 +119,8 @@ def seed_committee(engine, code: str, status: str = "active", members: list[dict
     with engine.db.transaction() as session:
         committee = Committee(code=code, name=fields.pop("name", f"{code} 委员会"),
                               level=fields.pop("level", "national"), status=status, term_number=1,
-                              term_start=date(2024, 1, 1), term_end=fields.pop("term_end", date(2028, 12, 31)),
+                              term_start=fields.pop("term_start", date(2024, 1, 1)),
+                              term_end=fields.pop("term_end", date(2028, 12, 31)),
                               **fields)
         session.add(committee)
         session.flush()
