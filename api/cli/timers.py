@@ -63,17 +63,19 @@ def register(main: click.Group, make_engine, fail) -> None:
     @click.option("--yearly", help="MM-DD or a profile key with a yearly rule")
     @click.option("--after", help="duration after each subject's anchor (profile key or ISO, e.g. P5Y)")
     @click.option("--before", help="duration before each subject's anchor (profile key or ISO)")
+    @click.option("--every", help="repeat this duration from each subject's anchor (profile key or ISO)")
     @click.option("--time", "at", default=None, help="HH:MM Beijing time (default 09:00)")
     @click.option("--subject", "subjects", multiple=True, required=True,
                   help="committee=MTC-12[,level=national,jurisdiction=…,specification=…,anchor=YYYY-MM-DD]")
     @click.option("--level", default=None)
     @click.option("--var", "variables", multiple=True, help="KEY=VALUE process variable (JSON values allowed)")
     @click.option("--name", default=None)
-    def schedules_add(process_key, yearly, after, before, at, subjects, level, variables, name) -> None:
+    def schedules_add(process_key, yearly, after, before, every, at, subjects, level, variables, name) -> None:
         """Create a schedule."""
-        chosen = [(k, v) for k, v in (("yearly", yearly), ("after", after), ("before", before)) if v]
+        chosen = [(k, v) for k, v in (("yearly", yearly), ("after", after), ("before", before),
+                                                 ("every", every)) if v]
         if len(chosen) != 1:
-            raise click.UsageError("give exactly one of --yearly, --after, --before")
+            raise click.UsageError("give exactly one of --yearly, --after, --before, --every")
         kind, value = chosen[0]
         rule = {"kind": kind, "date" if kind == "yearly" else "duration": value, **({"time": at} if at else {})}
         values = {}

@@ -83,7 +83,7 @@ class MarkedSchema(Schema):
 
 
 class RuleSchema(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(["yearly", "after", "before"]))
+    kind = fields.String(required=True, validate=validate.OneOf(["yearly", "after", "before", "every"]))
     date = fields.String(validate=validate.Length(min=1, max=100),
                          metadata={"description": "yearly: 'MM-DD' or a profile key with a yearly rule"})
     duration = fields.String(validate=validate.Length(min=1, max=100),

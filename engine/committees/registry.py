@@ -257,6 +257,16 @@ def active_committees(session: Session) -> list[dict]:
 
 
 
+def serving_committees(session: Session) -> list[dict]:
+    """Schedule subjects: every working committee anchored on the first day of its current term, so
+    ``{"kind": "every", "duration": "chair_report_interval"}`` calls for the chair's report (P4) once per
+    interval of each term."""
+    rows = session.scalars(select(Committee).where(Committee.status.in_(WORKING), Committee.term_start.is_not(None))
+                           .order_by(Committee.code))
+    return [{"committee": c.code, "level": c.level, **({"jurisdiction": c.jurisdiction} if c.jurisdiction else {}),
+             "anchor": c.term_start.isoformat()} for c in rows]
+
+
 def flagged_committees(session: Session) -> list[dict]:
     """Schedule subjects (BR8): working committees flagged for assessment, anchored on the day of the flag, so
     ``{"kind": "after", "duration": "assessment_after_flag"}`` starts one assessment (P5) per flag."""

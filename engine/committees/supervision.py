@@ -6,7 +6,7 @@
 - ``term_report_record`` (the accepted end-of-term report) → ``term_report_accepted``
 - ``chair_report_record`` (``period``, ``grade``) → ``chair_report_recorded``
 - ``assessment_record`` (``grade`` 一级/二级/三级/不合格, ``comment``) → ``assessment_passed``,
-  ``rectification_until``
+  ``committee_suspended`` (failed while suspended), ``rectification_until``
 - ``reassessment_record`` (``reassessment_grade``, ``reassessment_comment``) → ``reassessment_passed``
 - ``committee_replace_host`` (``new_secretariat_host``, ``decision_reason``), ``committee_suspend``
   (``decision_reason``) → ``committee_status``
@@ -130,17 +130,23 @@ def _assess(ctx: ServiceContext, kind: str, grade: str, comment: str | None) -> 
 
 @service("assessment_record")
 def assessment_record(ctx: ServiceContext, data: dict) -> dict:
-    """考核评定: 不合格 puts the committee into rectification for the profile's period (BR9 applies)."""
+    """考核评定: 不合格 puts the committee into rectification for the profile's period (BR9 applies); for a
+    suspended committee a pass lifts the suspension and a fail goes to the authority's decision."""
     grade = _grade(data, "grade")
+    suspended = committee_of(ctx).status == "suspended"
     committee, row = _assess(ctx, "assessment", grade, data.get("comment"))
     committee.assessment_flag, committee.flagged_at = None, None
     until = None
-    if grade == FAILED:
+    if grade == FAILED and not suspended:
         until = registry.after(profile_of(ctx), "rectification_period", clock.now())
         committee.rectification_until = row.rectification_until = until
         set_status(ctx, committee, "rectification", f"考核不合格，整改至 {until.astimezone(BEIJING).date()}")
+    elif grade != FAILED and suspended:
+        set_status(ctx, committee, "active", f"暂停期间考核合格（{grade}），恢复工作")
+        row.outcome = "restore"
     record(ctx, "committee_assessed", {"committee": committee.code, "grade": grade})
-    return {"assessment_passed": grade != FAILED, "rectification_until": until.isoformat() if until else None}
+    return {"assessment_passed": grade != FAILED, "committee_suspended": suspended and grade == FAILED,
+            "rectification_until": until.isoformat() if until else None}
 
 
 @service("reassessment_record")
@@ -212,7 +218,10 @@ def revocation_notice_params(ctx: ServiceContext, data: dict) -> dict:
     committee = committee_of(ctx)
     successor = _successor(ctx, committee, data)
     _reason(data)
-    subject = f"撤销公示：{committee.name}（{committee.code}），规范移交 {successor.code}"
+    if data.get("exit_action") == "merge":
+        subject = f"撤销公示：{committee.name}（{committee.code}）并入 {successor.code}，规范移交 {successor.code}"
+    else:
+        subject = f"撤销公示：{committee.name}（{committee.code}），规范移交 {successor.code}"
     return notices.open_request("revocation", "revocation_notice_window", subject, committee.code)
 
 
@@ -222,6 +231,8 @@ def committee_exit(ctx: ServiceContext, data: dict) -> dict:
     committee = committee_of(ctx)
     successor = _successor(ctx, committee, data)
     reason = _reason(data)
+    if data.get("exit_action") == "merge":
+        reason = f"并入 {successor.code}：{reason}"
     moved = _reassign(ctx, committee.code, successor.code)
     committee.successor_code, committee.rectification_until = successor.code, None
     for member in registry.members(ctx.session, committee):

@@ -265,7 +265,7 @@ class Demo:
     def chair_report(self, code: str, day: int) -> Program:
         yield self.at(day)
         chair = f"{code.lower()}_chair"
-        iid = self.d.start(chair, "chair_report", {"committee": code, "level": "national"})
+        iid = self.d.start(AUTHORITY, "chair_report", {"committee": code, "level": "national"})  # called for
         self.d.do(chair, iid, "task_submit_report", {"period": str(self.d.clock.now().year - 1),
                                                      "summary": "主持审定规范 4 项，组织宣贯 2 次"})
         yield 7

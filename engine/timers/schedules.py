@@ -8,6 +8,8 @@ A schedule has a rule and subjects. Rules (times are Beijing time, default 09:00
 - ``{"kind": "after", "duration": "rereview_interval"}`` — once, that long after the subject's ``anchor``
   date (a profile key or an ISO duration such as ``P5Y``).
 - ``{"kind": "before", "duration": "renewal_lead"}`` — once, that long before the subject's ``anchor``.
+- ``{"kind": "every", "duration": "chair_report_interval"}`` — repeatedly, each that long after the previous
+  one, from the subject's ``anchor`` (a committee's term start: the chair reports once per interval of a term).
 
 Subjects are a list of objects ``{"committee"?, "specification"?, "level"?, "jurisdiction"?, "anchor"?,
 "variables"?}``, or the name of a provider in the engine's ``ScheduleSources`` (the committee package
@@ -39,7 +41,8 @@ from engine.rules.workdays import BEIJING
 from engine.timers.models import Schedule, ScheduleRun
 
 log = logging.getLogger("mtcflow.schedules")
-KINDS = ("yearly", "after", "before")
+KINDS = ("yearly", "after", "before", "every")
+EVERY_LIMIT = 100  # occurrences of one "every" subject looked at, so a tiny interval cannot loop
 SUBJECT_FIELDS = ("committee", "specification", "level", "jurisdiction", "anchor", "variables", "business_key")
 NATIONAL = "level/national"  # the grant scope of the national authority (市场监管总局)
 _DAY = re.compile(r"^(\d{2})-(\d{2})$")
@@ -120,8 +123,21 @@ def occurrences(schedule: Schedule, subject: dict, until: datetime) -> list[tupl
     from engine.rules.workdays import current as calendar
 
     amount = _amount(schedule, subject)
+    if rule["kind"] == "every":
+        return _every(amount, anchor, start, until, calendar())
     moment, _ = amount.after(start, calendar()) if rule["kind"] == "after" else amount.before(start, calendar())
     return [(f"{rule['kind']}:{anchor.isoformat()}", moment.astimezone(BEIJING))]
+
+
+def _every(amount: Amount, anchor: date, start: datetime, until: datetime, calendar) -> list[tuple[str, datetime]]:
+    """The n-th interval after the anchor, for each n whose moment is due by ``until``, and the next one."""
+    found, moment = [], start
+    for number in range(1, EVERY_LIMIT + 1):
+        moment, _ = amount.after(moment, calendar)
+        found.append((f"every:{anchor.isoformat()}:{number}", moment.astimezone(BEIJING)))
+        if moment > until:
+            break
+    return found
 
 
 def subjects_of(session: Session, schedule: Schedule, sources: ScheduleSources) -> list[dict]:

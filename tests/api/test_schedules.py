@@ -81,13 +81,13 @@ def test_rereview_after_and_renewal_before(admin, engine, clock):
         renewal = schedules.create(session, engine.definitions, engine.schedules, "admin",
                                    process_key="timer_wait",
                                    rule={"kind": "before", "duration": "renewal_lead", "time": "08:00"},
-                                   subjects=[{"committee": "MTC-12", "anchor": "2026-06-30"}])
+                                   subjects=[{"committee": "MTC-12", "anchor": "2026-09-30"}])
         rereview_id, renewal_id = rereview.id, renewal.id
-        assert schedules.occurrences(renewal, {"committee": "MTC-12", "anchor": "2026-06-30"}, clock.now()) == [
-            ("before:2026-06-30", utc(2026, 4, 1, 0).astimezone(schedules.BEIJING))]  # 90 days before, 08:00
+        assert schedules.occurrences(renewal, {"committee": "MTC-12", "anchor": "2026-09-30"}, clock.now()) == [
+            ("before:2026-09-30", utc(2026, 3, 30, 0).astimezone(schedules.BEIJING))]  # 6 months before, 08:00
     _, started = run_worker(engine)
     assert len(started) == 1  # JJF-1001 took effect 2021-03-01: its re-review fell due yesterday
-    clock.set(utc(2026, 4, 1, 0, 0, 1))
+    clock.set(utc(2026, 3, 30, 0, 0, 1))
     assert len(run_worker(engine)[1]) == 1  # the renewal
     clock.set(utc(2031, 7, 1, 1))
     assert len(run_worker(engine)[1]) == 1  # JJF-1002's re-review, five years after it took effect

@@ -9,7 +9,8 @@ from tests.timer_support import run_worker
 
 AUTHORITY = "authority:level/national"
 PROCESSES = ("p1_composition.bpmn", "p1_establishment.bpmn", "p2_renewal.bpmn", "p3a_annual_report.bpmn",
-             "p3b_term_report.bpmn", "p4_chair_report.bpmn", "p5_assessment.bpmn")
+             "p3b_term_report.bpmn", "p4_chair_report.bpmn", "p5_assessment.bpmn",
+             "p5b_dynamic_management.bpmn")
 CATEGORIES = ("enterprise", "user", "testing", "research", "regulator")
 
 
@@ -118,7 +119,8 @@ def seed_committee(engine, code: str, status: str = "active", members: list[dict
     with engine.db.transaction() as session:
         committee = Committee(code=code, name=fields.pop("name", f"{code} 委员会"),
                               level=fields.pop("level", "national"), status=status, term_number=1,
-                              term_start=date(2024, 1, 1), term_end=fields.pop("term_end", date(2028, 12, 31)),
+                              term_start=fields.pop("term_start", date(2024, 1, 1)),
+                              term_end=fields.pop("term_end", date(2028, 12, 31)),
                               **fields)
         session.add(committee)
         session.flush()

@@ -61,7 +61,7 @@ def p9_to_vote(w: World, iid: str, spec_id: str, chief: str = "m1") -> None:
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": "2026-12-01"})
     w.grant(chief, f"chief_reviewer:spec/{spec_id}")
     w.do(chief, iid, "p9_task_chief", {"chief_opinion": "技术内容正确", "chief_recommendation": "pass"})
-    w.advance(days=30)
+    w.advance(days=30, seconds=1)  # papers_before_review: its reminder timer fires, the vote may open
     w.do("sec", iid, "p9_task_open_vote", {"vote_note": "审定会议"})
 
 

@@ -204,3 +204,77 @@ def test_reorganise_with_a_new_composition(walker, engine, login, authority, clo
     assert committee["status"] == "active" and committee["term"]["number"] == 1
     assert {m["name"] for m in committee["members"] if m["role"] == "chair"} == {"重组委员00"}
     assert committee["assessments"][-1]["outcome"] == "reorganise"
+
+
+def test_restore_a_passing_assessment_lifts_the_suspension(walker, engine, login, authority, app):
+    iid, _ = fail_twice(walker, engine, login, authority, "MTC77")
+    walker.do(authority, iid, "task_decide", {"exit_action": "suspend", "decision_reason": "暂停工作，限期改进"})
+    suspended = state(engine, "MTC77")
+    assert suspended == "suspended" and suspended.project_refusal()[0] == "BR9"
+    # failing while suspended goes straight to the authority's decision: no second rectification
+    again = assess(walker, authority, "MTC77")
+    walker.do(authority, again, "task_grade", {"grade": "不合格", "comment": "仍未改进"})
+    assert walker.open_elements(authority, again) == ["task_decide"] and state(engine, "MTC77") == "suspended"
+    walker.do(authority, again, "task_decide", {"exit_action": "suspend", "decision_reason": "继续暂停"})
+    # a passing reassessment lifts the suspension
+    restored = assess(walker, authority, "MTC77")
+    walker.do(authority, restored, "task_grade", {"grade": "三级", "comment": "秘书处已充实，工作恢复"})
+    assert authority.get(f"/instances/{restored}").get_json()["state"] == "completed"
+    working = state(engine, "MTC77")
+    assert working == "active" and working.project_refusal() is None and working.review_refusal() is None
+    committee = app.test_client().get("/api/v1/committees/MTC77").get_json()
+    assert committee["assessments"][-1]["outcome"] == "restore" and "恢复工作" in committee["status_reason"]
+
+
+def adjust(authority, code):
+    started = authority.post("/instances", json={"process_key": "committee_adjustment",
+                                                 "scope": {"committee": code, "level": "national"}})
+    assert started.status_code == 201, started.get_json()
+    return started.get_json()["id"]
+
+
+def test_dynamic_management_adjust_merge_revoke_with_reason(walker, engine, login, authority, clock, app):
+    seed(engine, "MTC80", members=members(), scope="长度计量", secretariat_host="中国计量科学研究院")
+    seed(engine, "MTC81", name="全国几何量计量技术委员会")
+    seed(engine, "MTC82", status="revoked")
+    now = engine_clock.now()
+    with engine.db.transaction() as session:
+        session.add(Specification(id="JJF-2026-080", type="JJF", title="规范 080", committee="MTC80",
+                                  level="national", stage="drafting", created_at=now, updated_at=now))
+    sec = login("sec80", "secretariat:committee/MTC80")
+    refused = sec.post("/instances", json={"process_key": "committee_adjustment",
+                                           "scope": {"committee": "MTC80", "level": "national"}})
+    assert refused.status_code == 403  # the approving authority decides (谁审批、谁监管)
+    # 调整: a reason and a change are required; the registry changes with the reason on the record
+    iid = adjust(authority, "MTC80")
+    walker.do(authority, iid, "task_decide", {"exit_action": "adjust", "new_scope": "长度与几何量计量"}, status=422)
+    walker.do(authority, iid, "task_decide", {"exit_action": "adjust", "decision_reason": "职能调整",
+                                              "new_scope": "长度计量"}, status=422)  # nothing changes
+    walker.do(authority, iid, "task_decide", {"exit_action": "adjust", "decision_reason": "职能调整，业务范围扩大",
+                                              "new_scope": "长度与几何量计量"})
+    adjusted = app.test_client().get("/api/v1/committees/MTC80").get_json()
+    assert (adjusted["status"], adjusted["scope"]) == ("active", "长度与几何量计量")
+    history = authority.get(f"/instances/{iid}/history").get_json()["items"]
+    assert [e["data"]["reason"] for e in history if e["type"] == "committee_adjusted"] == ["职能调整，业务范围扩大"]
+    # 合并: into a working committee only, after a public notice; the open specifications follow
+    iid = adjust(authority, "MTC80")
+    merge = {"exit_action": "merge", "decision_reason": "与几何量委员会职能交叉"}
+    walker.do(authority, iid, "task_decide", merge, status=422)  # names the committee it merges into
+    walker.do(authority, iid, "task_decide", {**merge, "successor_code": "MTC82"}, status=409)  # revoked
+    walker.do(authority, iid, "task_decide", {**merge, "successor_code": "MTC81"})
+    [notice] = app.test_client().get("/api/v1/notices", query_string={"kind": "revocation"}).get_json()["items"]
+    assert notice["status"] == "open" and "并入 MTC81" in notice["subject"]
+    assert state(engine, "MTC80") == "active"  # nothing happens before the window closes
+    walker.advance(clock, days=30, seconds=1)  # revocation_notice_window
+    walker.fresh(authority)
+    walker.do(authority, iid, "task_confirm_revocation", {"revocation_decision": "revoke",
+                                                          "revocation_opinion": "公示期内无异议"})
+    merged = app.test_client().get("/api/v1/committees/MTC80").get_json()
+    assert (merged["status"], merged["successor_code"]) == ("revoked", "MTC81")
+    assert merged["status_reason"].startswith("并入 MTC81：") and merged["members"] == []
+    with engine.db.transaction() as session:
+        assert session.get(Specification, "JJF-2026-080").committee == "MTC81"
+    # a revoked committee is not adjusted, merged or revoked again
+    iid = adjust(authority, "MTC80")
+    walker.do(authority, iid, "task_decide", {"exit_action": "revoke", "decision_reason": "重复撤销",
+                                              "successor_code": "MTC81"}, status=409)

@@ -50,7 +50,8 @@ def committee(engine, code="MTC50"):
         return committee_registry.status_of(session, code)
 
 
-def test_scheduled_renewal_main_path(walker, engine, mtc50, people, clock, app):
+def test_scheduled_renewal_main_path(walker, engine, people, clock, app):
+    seed(engine, "MTC50", name="全国质量密度计量技术委员会", term_end=date(2026, 9, 30), members=members(candidates()))
     sec, authority = people
     seed(engine, "MTC51", status="suspended", term_end=date(2026, 5, 31))
     seed(engine, "MTC52", status="preparing", term_end=None)
@@ -59,17 +60,17 @@ def test_scheduled_renewal_main_path(walker, engine, mtc50, people, clock, app):
                                                  "subjects": "active_committees"})
     assert created.status_code == 201, created.get_json()
     assert run_worker(engine)[1] == []
-    clock.set(utc(2026, 4, 1, 0, 59))  # 08:59 Beijing time, 90 days before 30 June
+    clock.set(utc(2026, 3, 30, 0, 59))  # 08:59 Beijing time, renewal_lead (6 months) before 30 September
     assert run_worker(engine)[1] == []
-    clock.set(utc(2026, 4, 1, 1, 0, 1))
+    clock.set(utc(2026, 3, 30, 1, 0, 1))
     _, started = run_worker(engine)
     assert len(started) == 1 and run_worker(engine)[1] == []  # MTC50 only (MTC51 suspended, MTC52 preparing)
     iid = started[0]
     walker.fresh(sec, authority)
     instance = sec.get(f"/instances/{iid}").get_json()
-    assert instance["business_key"] == "committee_renewal:committee:MTC50:before:2026-06-30"
+    assert instance["business_key"] == "committee_renewal:committee:MTC50:before:2026-09-30"
     assert [t["element_id"] for t in instance["tasks"]] == ["task_write_term_report"]
-    assert instance["tasks"][0]["due_at"].startswith("2026-05-31")  # term_report_window: 60 days
+    assert instance["tasks"][0]["due_at"].startswith("2026-05-29")  # term_report_window: 60 days
 
     walker.advance(clock, days=45, seconds=1)
     walker.fresh(sec)
@@ -88,15 +89,15 @@ def test_scheduled_renewal_main_path(walker, engine, mtc50, people, clock, app):
                                                        "approval_document": "市监计量函〔2026〕50号"})
     assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
     public = app.test_client().get("/api/v1/committees/MTC50").get_json()
-    # approved on 15 June; the new term starts the day after the old one ends (30 June), not on approval
-    assert public["term"] == {"number": 2, "start": "2026-07-01", "end": "2031-06-30", "expired": False}
+    # approved in June; the new term starts the day after the old one ends (30 September), not on approval
+    assert public["term"] == {"number": 2, "start": "2026-10-01", "end": "2031-09-30", "expired": False}
     assert {m["name"] for m in public["members"] if m["role"] == "chair"} == {"新委员00"}
     assert len(public["members"]) == 25 and all(m["term_number"] == 2 for m in public["members"])
     assert [(r["kind"], r["period"], r["accepted_at"] is not None) for r in public["reports"]] == [
         ("term", "term-1", True)]
     assert authority.get("/notifications").get_json()["total"] == 0  # renewed before the term ended
     runs = authority.get(f"/schedules/{created.get_json()['id']}").get_json()["runs"]
-    assert [(r["subject"], r["period"]) for r in runs] == [("committee:MTC50", "before:2026-06-30")]
+    assert [(r["subject"], r["period"]) for r in runs] == [("committee:MTC50", "before:2026-09-30")]
 
 
 def test_term_report_overdue_and_term_end_mid_renewal(walker, engine, mtc50, people, clock, app):
@@ -171,3 +172,40 @@ def test_after_an_extension_the_next_term_starts_the_day_after_the_extended_end(
                                                            "approval_document": "市监计量函〔2026〕90号"})
     public = app.test_client().get("/api/v1/committees/MTC50").get_json()
     assert public["term"] == {"number": 2, "start": "2027-01-01", "end": "2031-12-31", "expired": False}
+
+
+def test_renewal_lead_leaves_room_before_the_term_ends(walker, engine, people, clock, app):
+    """National profile, everyone taking the time practice gives them: the report uses its whole window, the
+    open call for members a month, the authority weeks for each review, the public its full notice window; the
+    new term is still approved before the old one ends, and BR13 never blocks the committee's reviews."""
+    seed(engine, "MTC50", name="全国质量密度计量技术委员会", term_end=date(2026, 12, 31), members=members(candidates()))
+    sec, authority = people
+    created = authority.post("/schedules", json={"name": "换届", "process_key": "committee_renewal",
+                                                 "rule": {"kind": "before", "duration": "renewal_lead"},
+                                                 "subjects": "active_committees"})
+    assert created.status_code == 201, created.get_json()
+    clock.set(utc(2026, 7, 1, 1, 0, 1))  # renewal_lead (6 months) before 31 December, 09:00 Beijing time
+    [iid] = run_worker(engine)[1]
+    walker.advance(clock, days=59)  # the end-of-term report on the last day of term_report_window (60 days)
+    walker.do(sec, iid, "task_write_term_report", TERM_REPORT)
+    walker.advance(clock, days=10)
+    walker.do(authority, iid, "task_review_term_report", {"term_report_decision": "accept"})
+    walker.advance(clock, days=30)  # a month's open call for members
+    pool = [candidate(i, name=f"新委员{i:02d}") for i in range(25)]
+    walker.do(sec, iid, "task_recruit", {"call_summary": "换届公开征集", "candidates": pool})
+    walker.advance(clock, days=10)
+    walker.do(sec, iid, "task_plan", {**PLAN, "composition": composition(pool)})
+    walker.advance(clock, days=20)  # the authority's review of the plan
+    walker.do(authority, iid, "task_review", {"composition_decision": "approve"})
+    walker.advance(clock, days=30, seconds=1)  # composition_notice_window
+    walker.advance(clock, days=10)
+    assert committee(engine).review_refusal() is None  # still within the term: BR13 has not blocked anything
+    walker.fresh(authority)
+    walker.do(authority, iid, "task_approve_renewal", {"renewal_decision": "approve",
+                                                       "approval_document": "市监计量函〔2026〕150号"})
+    assert authority.get(f"/instances/{iid}").get_json()["state"] == "completed"
+    assert clock.now() < utc(2026, 12, 31, 16)  # approved before the term's last day ended (Beijing time)
+    public = app.test_client().get("/api/v1/committees/MTC50").get_json()
+    assert public["term"] == {"number": 2, "start": "2027-01-01", "end": "2031-12-31", "expired": False}
+    assert "任期已届满，换届尚未完成（BR13）" not in [n["message"] for n in
+                                                 authority.get("/notifications").get_json()["items"]]

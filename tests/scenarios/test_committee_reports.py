@@ -1,6 +1,8 @@
 """P3a annual report and P4 chair's report over HTTP: the yearly schedule follows the registry, reminders and
 overdue warnings, BR8 counting misses until the committee is flagged for assessment, returns and acceptance,
 and the reports and flags in the registry after each story."""
+from datetime import date
+
 import pytest
 
 from tests.scenarios.committee_support import AUTHORITY, Walker, deploy, seed_committee
@@ -80,7 +82,7 @@ def test_chair_report_returned_graded_and_overdue(walker, engine, login, clock, 
     chair, authority = login("chair60", "chair:committee/MTC60"), login("samr", AUTHORITY)
 
     def start():
-        response = chair.post("/instances", json={"process_key": "chair_report", "business_key": "MTC60-2026",
+        response = authority.post("/instances", json={"process_key": "chair_report", "business_key": "MTC60-2026",
                                                   "scope": {"committee": "MTC60", "level": "national"}})
         assert response.status_code == 201, response.get_json()
         return response.get_json()
@@ -97,7 +99,7 @@ def test_chair_report_returned_graded_and_overdue(walker, engine, login, clock, 
     assert [(r["kind"], r["period"], r["grade"]) for r in reports] == [("chair", "2026", "称职")]
 
     late = start()
-    walker.advance(clock, days=30, seconds=1)
+    walker.advance(clock, days=30, seconds=1)  # chair_report_window
     walker.fresh(chair, authority)
     assert [n["message"] for n in chair.get("/notifications").get_json()["items"]] == ["述职报告已逾期"]
     assert [n["message"] for n in authority.get("/notifications").get_json()["items"]] == ["主任委员述职逾期"]
@@ -106,8 +108,41 @@ def test_chair_report_returned_graded_and_overdue(walker, engine, login, clock, 
 
 def test_chair_report_without_a_committee_still_runs(walker, login):
     chair, authority = login("chair", "chair"), login("authority", "authority")
-    started = chair.start("chair_report", business_key="MTC-12-2026")
+    started = authority.start("chair_report", business_key="MTC-12-2026")
     walker.do(chair, started["id"], "task_submit_report", CHAIR_REPORT)
     walker.do(authority, started["id"], "task_evaluate_report", {"decision": "accept", "grade": "优秀"})
     done = authority.get(f"/instances/{started['id']}").get_json()
     assert done["state"] == "completed" and done["data"]["chair_report_recorded"] is False
+
+
+def test_chair_report_scheduled_every_interval_and_called_by_the_authority(walker, engine, login, clock, app):
+    seed_committee(engine, "MTC65", term_start=date(2026, 1, 15), term_end=date(2031, 1, 14))
+    seed_committee(engine, "MTC66", status="suspended")
+    chair, authority = login("chair65", "chair:committee/MTC65"), login("samr", AUTHORITY)
+    scope = {"committee": "MTC65", "level": "national"}
+    refused = chair.post("/instances", json={"process_key": "chair_report", "scope": scope})
+    assert refused.status_code == 403  # the chair reports when called, not when it suits
+    created = authority.post("/schedules", json={"name": "主任委员述职", "process_key": "chair_report",
+                                                 "rule": {"kind": "every", "duration": "chair_report_interval"},
+                                                 "subjects": "serving_committees"})
+    assert created.status_code == 201, created.get_json()
+    clock.set(utc(2027, 1, 15, 0, 59))
+    assert run_worker(engine)[1] == []  # chair_report_interval (1 year) after the term start, 09:00 Beijing time
+    clock.set(utc(2027, 1, 15, 1, 0, 1))
+    [first] = run_worker(engine)[1]
+    assert run_worker(engine)[1] == []  # once per interval
+    walker.fresh(chair, authority)
+    seen = authority.get(f"/instances/{first}").get_json()
+    assert seen["scope"]["committee"] == "MTC65" and seen["data"]["schedule_period"] == "every:2026-01-15:1"
+    walker.do(chair, first, "task_submit_report", {**CHAIR_REPORT, "period": "2026—2027"})
+    walker.do(authority, first, "task_evaluate_report", {"decision": "accept", "grade": "称职"})
+    # the authority calls for a report between intervals (e.g. after a complaint)
+    called = authority.post("/instances", json={"process_key": "chair_report", "scope": scope,
+                                                "variables": {"period": "专项述职"}})
+    assert called.status_code == 201, called.get_json()
+    clock.set(utc(2028, 1, 15, 1, 0, 1))
+    [second] = run_worker(engine)[1]
+    walker.fresh(authority)
+    assert authority.get(f"/instances/{second}").get_json()["data"]["schedule_period"] == "every:2026-01-15:2"
+    runs = authority.get(f"/schedules/{created.get_json()['id']}").get_json()
+    assert {r["subject"] for r in runs["runs"]} == {"committee:MTC65"}  # the suspended committee is not called

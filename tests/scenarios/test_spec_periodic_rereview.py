@@ -47,6 +47,7 @@ def test_schedule_starts_it_five_years_after_the_effective_date_and_keep(w):
     assert w.instance(iid)["data"]["latest_evaluation"]["findings"] == "总体适用"  # P11 feeds P12
     assert w.spec(SPEC)["stage"] == "rereview"
     conclude(w, iid, "keep")
+    w.do("authority", iid, "p12_task_keep_review", {"keep_decision": "confirm", "keep_opinion": "同意继续有效"})
     assert w.instance(iid)["state"] == "completed"
     spec = w.spec(SPEC)
     assert spec["stage"] == "published" and spec["rereview_outcome"] == "keep"
@@ -90,6 +91,7 @@ def test_authority_returns_the_abolition_proposal(w):
     w.do("authority", iid, "p12_task_abolition", {"abolition_publish": "return", "abolition_reason": "理由不充分"})
     assert w.open_elements(iid) == ["p12_task_proposal"]
     conclude(w, iid, "keep")
+    w.do("authority", iid, "p12_task_keep_review", {"keep_decision": "confirm", "keep_opinion": "同意继续有效"})
     assert w.spec(SPEC)["stage"] == "published"
 
 
@@ -118,3 +120,19 @@ def test_reminder_and_overdue_warning(w):
     w.advance(days=7)
     assert [n["message"] for n in w.notifications("authority")] == ["复审逾期"]
     assert w.open_elements(iid) == ["p12_task_proposal"]
+
+
+def test_keep_is_reported_to_the_authority_who_may_return_it(w):
+    iid = start(w)
+    conclude(w, iid, "keep")
+    assert w.open_elements(iid) == ["p12_task_keep_review"]  # the chair's conclusion alone does not decide
+    assert w.spec(SPEC)["stage"] == "rereview" and w.spec(SPEC).get("rereview_outcome") is None
+    w.do("chair", iid, "p12_task_keep_review", {"keep_decision": "confirm", "keep_opinion": "确认"}, status=403)
+    w.do("authority", iid, "p12_task_keep_review", {"keep_decision": "return"}, status=422)  # with its reason
+    w.do("authority", iid, "p12_task_keep_review", {"keep_decision": "return",
+                                                    "keep_opinion": "实施效果评价发现部分条款不适用，请重新复审"})
+    assert w.open_elements(iid) == ["p12_task_proposal"]
+    conclude(w, iid, "keep")
+    w.do("authority", iid, "p12_task_keep_review", {"keep_decision": "confirm", "keep_opinion": "同意继续有效"})
+    assert w.instance(iid)["state"] == "completed"
+    assert w.spec(SPEC)["stage"] == "published" and w.spec(SPEC)["rereview_outcome"] == "keep"

@@ -1,7 +1,7 @@
 """P9 technical review (审定) over HTTP: consent, papers, the chief reviewer, the vote and its tally (quorum 2/3,
 pass 3/4 of those voting, non-voters recorded apart), pass / pass with changes / fail twice, the vote window,
 and the rules BR1, BR2, BR3, BR4, BR7, BR13 refusing and allowing."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -169,6 +169,31 @@ def test_br2_refuses_the_vote_before_the_papers_period_and_allows_it_after(w):
     assert refused.get_json()["rule"] == "BR2" and "papers_before_review" in refused.get_json()["detail"]
     assert w.tasks(iid, "p9_task_vote") == []
     w.advance(days=1)
+    w.do("sec", iid, "p9_task_open_vote", {})
+    assert len(w.tasks(iid, "p9_task_vote")) == 8
+
+
+def test_br2_papers_before_review_is_a_visible_timer(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
+    seen = w.as_("sec").get(f"/instances/{iid}").get_json()
+    [timer] = [t for t in seen["timers"] if t["element_id"] == "p9_timer_papers"]
+    assert timer["due_at"][:19] == seen["data"]["earliest_vote_at"][:19].replace("+08:00", "")  # when it may open
+    listed = w.as_("authority").get("/timers", query_string={"per_page": 100}).get_json()["items"]
+    assert timer["id"] in [t["id"] for t in listed]  # the operators' timer list shows it too
+    w.grant("m1", f"chief_reviewer:spec/{SPEC}")
+    w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.clock.advance(timedelta(days=29))  # nobody reminded yet, and the vote may not open (BR2)
+    assert not [n for n in w.notifications("sec") if "送达期满" in n["message"]]
+    assert w.do("sec", iid, "p9_task_open_vote", {}, status=403).get_json()["rule"] == "BR2"
+    w.clock.advance(timedelta(days=1, seconds=1))  # due, but no worker ran: an operator fires it like any timer
+    fired = w.as_("authority").post(f"/timers/{timer['id']}/fire", json={"reason": "调度器停机后补发"})
+    assert fired.status_code == 200, fired.get_json()
+    assert [n["message"] for n in w.notifications("sec") if "送达期满" in n["message"]] == [
+        "送达期满，可以召开审定会议或发起函审"]
+    assert all(t["element_id"] != "p9_timer_papers" for t in w.instance(iid)["timers"])
     w.do("sec", iid, "p9_task_open_vote", {})
     assert len(w.tasks(iid, "p9_task_vote")) == 8
 

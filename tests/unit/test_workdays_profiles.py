@@ -72,7 +72,7 @@ def test_national_profile_holds_the_domain_numbers():
     assert from_rule("rectification_period", national.get("rectification_period")) == Amount(iso="P6M")
     assert from_rule("rereview_interval", national.get("rereview_interval")) == Amount(iso="P5Y")
     assert from_rule("term", national.get("term")) == Amount(iso="P5Y")
-    assert from_rule("renewal_lead", national.get("renewal_lead")) == Amount(iso="P90D")
+    assert from_rule("renewal_lead", national.get("renewal_lead")) == Amount(iso="P6M")
     assert Fraction(national.value("review_quorum")) == Fraction(2, 3)
     assert Fraction(national.value("review_pass")) == Fraction(3, 4)
     assert national.value("committee_min_size") == 25 and national.value("comment_min_units") == 20

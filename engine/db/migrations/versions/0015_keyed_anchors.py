@@ -1,13 +1,13 @@
 """keyed anchors: the key id and HMAC-SHA256 of each audit anchor (the key itself is never stored)
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
