@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from engine.db import backup as backups
+from engine.runtime import backup as backups
 from engine.workflow_engine import WorkflowEngine
 
 

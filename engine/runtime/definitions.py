@@ -250,6 +250,18 @@ def latest_versions(key: str | None = None) -> Select:
     return query.where(Definition.key == key) if key else query
 
 
+def startable(session: Session, actor) -> list[tuple[Definition, list[str], list]]:
+    """The latest version of each process whose start lane's role the actor holds (any role where the lane names
+    none), with those roles and the actor's business grants that match them; the scope is checked on start."""
+    found = []
+    for definition in session.scalars(latest_versions()):
+        roles = definition.meta.get("processes", {}).get(definition.key, {}).get("start_roles") or []
+        grants = [g for g in actor.business_grants if not roles or g.role in roles]
+        if grants:
+            found.append((definition, roles, grants))
+    return found
+
+
 def versions(session: Session, key: str) -> list[Definition]:
     """Every version of a process key, oldest first; :class:`NotFound` for an unknown key."""
     rows = list(session.scalars(select(Definition).where(Definition.key == key).order_by(Definition.version)))

@@ -48,8 +48,10 @@ COLUMN_OPERATIONS = {
     # this module
     "docs": "GET /instances/{instance_id}/documents", "upload": "POST /instances/{instance_id}/documents",
     "taskdocs": "GET /tasks/{task_id}/documents", "taskupload": "POST /tasks/{task_id}/documents",
-    "doc": "GET /documents/{document_id}", "content": "GET /documents/{document_id}/content",
-    "logout": "POST /auth/logout", "notes": "GET /notifications", "read1": "POST /notifications/{notification_id}/read",
+    "doc": "GET /documents/{document_id}",
+    "content": "GET /documents/{document_id}/content",
+    "logout": "POST /auth/logout",
+    "starts": "GET /start-options", "notes": "GET /notifications", "read1": "POST /notifications/{notification_id}/read",
     "readall": "POST /notifications/read-all", "timers": "GET /timers", "fire": "POST /timers/{timer_id}/fire",
     "scheds": "GET /schedules", "schedule": "POST /schedules", "sched": "GET /schedules/{schedule_id}",
     "unsched": "POST /schedules/{schedule_id}/deactivate", "cycle": "GET /reports/cycle-times",
@@ -99,21 +101,21 @@ user_admin            404   404     404       404         404  404
 """)
 
 SUPERVISION = table("""
-role                  logout  notes  read1  readall  timers  fire  scheds  schedule  sched  unsched  cycle  overdue
-authority             ok      ok     404    ok       ok      404   ok      ok        404    404      ok     ok
-chair                 ok      ok     404    ok       role    role  role    role      role   role     role   role
-vice_chair            ok      ok     404    ok       role    role  role    role      role   role     role   role
-secretary_general     ok      ok     404    ok       role    role  role    role      role   role     ok     ok
-secretariat           ok      ok     404    ok       role    role  role    role      role   role     role   role
-member                ok      ok     404    ok       role    role  role    role      role   role     role   role
-corresponding_member  ok      ok     404    ok       role    role  role    role      role   role     role   role
-drafter               ok      ok     404    ok       role    role  role    role      role   role     role   role
-chief_reviewer        ok      ok     404    ok       role    role  role    role      role   role     role   role
-observer              ok      ok     404    ok       role    role  role    role      role   role     role   role
-auditor               ok      ok     404    ok       ok      role  ok      role      404    role     ok     ok
-process_admin         ok      ok     404    ok       ok      404   ok      ok        404    404      ok     ok
-user_admin            ok      ok     404    ok       role    role  role    role      role   role     role   role
-anonymous             401     401    401    401      401     401   401     401       401    401      401    401
+role                 logout notes read1 readall timers fire scheds schedule sched unsched cycle overdue starts
+authority            ok     ok    404   ok      ok     404  ok     ok       404   404     ok    ok      ok
+chair                ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+vice_chair           ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+secretary_general    ok     ok    404   ok      role   role role   role     role  role    ok    ok      ok
+secretariat          ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+member               ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+corresponding_member ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+drafter              ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+chief_reviewer       ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+observer             ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+auditor              ok     ok    404   ok      ok     role ok     role     404   role    ok    ok      ok
+process_admin        ok     ok    404   ok      ok     404  ok     ok       404   404     ok    ok      ok
+user_admin           ok     ok    404   ok      role   role role   role     role  role    role  role    ok
+anonymous            401    401   401   401     401    401  401    401      401   401     401   401     401
 """)
 PUBLIC = table("""
 role                  mtcs  mtc  specs  spec  notices  notice  staffcmts  comment  noticedoc
@@ -260,7 +262,8 @@ def run_unscoped(app, callers, role: str, column: str) -> str:
 
     missing = 999999
     requests = {
-        "logout": ("post", "/auth/logout", {}), "notes": ("get", "/notifications", {}),
+        "logout": ("post", "/auth/logout", {}), "starts": ("get", "/start-options", {}),
+        "notes": ("get", "/notifications", {}),
         "read1": ("post", f"/notifications/{missing}/read", {}), "readall": ("post", "/notifications/read-all", {}),
         "timers": ("get", "/timers", {}), "fire": ("post", f"/timers/{missing}/fire", {"json": {"reason": "matrix"}}),
         "scheds": ("get", "/schedules", {}),

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from api.cli.main import main
 from engine.access.actors import Actor, Grant
-from engine.db import backup as backups
+from engine.runtime import backup as backups
 from engine.runtime.models import Instance, Task
 from tests.conftest import BPMN, PG_ENV, make_engine
 
