@@ -46,7 +46,7 @@ def _proposal(spec_type: str, title: str, scope: str, drafter: str, livelihood: 
     return {"spec_type": spec_type, "title": title, "project_kind": "new", "application_scope": scope,
             "necessity": "量值传递需要统一方法，现行规范空缺或技术落后。", "drafting_units": [people.DRAFTERS[drafter]],
             "drafters": [drafter], "funding": "财政专项", "livelihood": livelihood,
-            **extra}
+            "outside_plan_reason": "委员会成立前已提出的急需项目，未及列入项目计划", **extra}
 
 
 SPECS = {  # key: (proposal, drafter)
