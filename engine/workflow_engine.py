@@ -14,6 +14,7 @@ from engine.db import migrate
 from engine.db.session import Database
 from engine.history import log as history
 from engine.notices import wiring as notices
+from engine.plans import wiring as plans
 from engine.rules import profiles, workdays
 from engine.runtime.actions import Runtime
 from engine.runtime.definitions import DefinitionStore, deploy_directory_files
@@ -40,6 +41,7 @@ class WorkflowEngine:
         committees.register(self.services, self.schedules)
         specifications.register(self.services, self.schedules)
         notices.register(self.services)
+        plans.register(self.services)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
         self.serializer = StateSerializer()
         self.definitions = DefinitionStore(settings.max_bytes, self.serializer, services=self.services)

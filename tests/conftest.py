@@ -163,6 +163,10 @@ class Caller:
         return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(kwargs.pop("headers", None)),
                                 **kwargs)
 
+    def put(self, path, json=None, **kwargs):
+        return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kwargs.pop("headers", None)),
+                               **kwargs)
+
     def deploy(self, *names: str):
         results = []
         for name in names:

@@ -55,3 +55,12 @@ def authenticated(blp, *roles: str):
 def require_writer(actor: Actor) -> None:
     """Auditors read everything and change nothing (the engine checks it again inside each action)."""
     assignment.require_writer(actor)
+
+
+def optional_actor() -> Actor | None:
+    """The caller on a public endpoint: None without credentials, else (a valid token required) the user."""
+    if not sessions.has_bearer() and not sessions.current_token():
+        return None
+    token = bearer_token()
+    with engine().db.transaction() as session:
+        return users.actor_for_token(session, token)

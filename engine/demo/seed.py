@@ -14,6 +14,7 @@ from engine.clock import ManualClock
 from engine.committees.models import Committee
 from engine.demo import people
 from engine.demo.driver import Driver, Program
+from engine.demo.plan_story import plan_story
 from engine.demo.spec_phases import AUTHORITY, Team, after_window, publish
 
 SPAN_DAYS = 1650
@@ -46,7 +47,7 @@ def _proposal(spec_type: str, title: str, scope: str, drafter: str, livelihood: 
     return {"spec_type": spec_type, "title": title, "project_kind": "new", "application_scope": scope,
             "necessity": "量值传递需要统一方法，现行规范空缺或技术落后。", "drafting_units": [people.DRAFTERS[drafter]],
             "drafters": [drafter], "funding": "财政专项", "livelihood": livelihood,
-            **extra}
+            "outside_plan_reason": "委员会成立前已提出的急需项目，未及列入项目计划", **extra}
 
 
 SPECS = {  # key: (proposal, drafter)
@@ -153,7 +154,7 @@ class Demo:
                self.assessed("MTC01", SPAN_DAYS - 300, "一级"), self.rejected("roundness", 700),
                self.staged("gauge", "approval", 175), self.staged("cmm", "review", 160),
                self.staged("taximeter", "comment", 100), self.staged("height", "drafting", 120),
-               self.noticed("fuel", 12), self.proposed(3),
+               self.noticed("fuel", 12), self.proposed(3), self.plan("MTC01", 200),
                self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
                self.rectifying("MTC02", SPAN_DAYS - 45), self.chair_report("MTC01", SPAN_DAYS - 200),
                *(self.annual_reports(code, late) for code, late in (("MTC01", ()), ("MTC02", self._late()),
@@ -323,6 +324,11 @@ class Demo:
         yield 4
         self._public_comments(notice_id, 2)
         self.d.progress(f"  {SPECS[key][0]['title']}: 立项公示 open")
+
+    def plan(self, code: str, days_before_end: int) -> Program:
+        """十一: a call for needs, the annual plan approved and published, then adjusted during the year."""
+        yield self.before_end(days_before_end)
+        yield from plan_story(self.d, self.teams[code], self.before_end(days_before_end).year + 1)
 
     def proposed(self, days_before_end: int) -> Program:
         from engine.demo.spec_phases import propose

@@ -8,6 +8,7 @@ from engine.access.models import User
 from engine.bpmn.service_tasks import ServiceContext, service
 from engine.errors import Forbidden, InvalidInput
 from engine.notices import board as notices
+from engine.plans import references as plan_refs
 from engine.specifications import numbering as spec_numbering
 from engine.specifications import registry as spec_registry
 from engine.specifications.common import (
@@ -25,7 +26,7 @@ from engine.specifications.models import TYPES, Specification
 OPEN_FOR_PROPOSAL = ("proposed", "evaluated", "project_notice")
 PROPOSAL_FIELDS = ("spec_type", "title", "project_kind", "replaces", "application_scope", "necessity",
                    "adopted_document", "drafting_units", "drafters", "responsible_committee", "planned_completion",
-                   "funding", "livelihood", "confidential")
+                   "funding", "livelihood", "confidential", "plan_item", "outside_plan_reason")
 
 
 @service("project_gate")
@@ -73,8 +74,9 @@ def spec_register(ctx: ServiceContext, data: dict) -> dict:
         raise InvalidInput(f"spec_type must be one of {', '.join(TYPES)}.", [{"field": "spec_type"}])
     drafters = list(data.get("drafters") or [])
     _check_drafters(ctx, drafters)
-    replaced = _replaced(ctx, data)
     existing_id = data.get("spec_id") or ctx.instance.specification
+    plan_item = plan_refs.check(ctx.session, ctx.instance.committee, {**data, "spec_id": existing_id})
+    replaced = _replaced(ctx, data)
     spec = spec_registry.find(ctx.session, existing_id)
     if spec is not None and spec.stage not in OPEN_FOR_PROPOSAL:
         spec = None  # a closed project is never reopened: a new proposal is a new project
@@ -102,9 +104,10 @@ def spec_register(ctx: ServiceContext, data: dict) -> dict:
     spec.instance_id = spec.instance_id or ctx.instance.id
     ctx.session.flush()
     change(ctx, spec, "proposed" if created else "proposal_resubmitted", stage="proposed",
-           title=spec.title, type=spec.type, kind=spec.kind, replaces=spec.replaces)
+           title=spec.title, type=spec.type, kind=spec.kind, replaces=spec.replaces,
+           plan_item=plan_item.id if plan_item else None, outside_plan_reason=data.get("outside_plan_reason"))
     spec_registry.sync_facts(ctx.session, ctx.instance, spec)
-    return {**spec_variables(spec), "project_kind": spec.kind}
+    return {**spec_variables(spec), "project_kind": spec.kind, **plan_refs.link(plan_item, spec.id)}
 
 
 RETURNS = (("plan_decision", "adjust", "plan_opinion"), ("publish_decision", "return", "publish_opinion"),

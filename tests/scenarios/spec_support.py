@@ -63,6 +63,7 @@ PROPOSAL = {
     "necessity": "电子天平广泛用于贸易结算和实验室，现行规范缺少校准方法。",
     "adopted_document": "OIML R 76-1:2006", "drafting_units": ["起草单位"], "drafters": ["drafter"],
     "planned_completion": "2027-12-31", "funding": "8 万元，财政专项", "livelihood": True,
+    "outside_plan_reason": "贸易结算急需，未及列入年度计划",
 }
 
 

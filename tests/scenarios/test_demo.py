@@ -93,6 +93,10 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert len(listed) >= 25 and {"name", "unit", "title"} <= set(listed[0])
     [project] = [n for n in notices if n["kind"] == "project"]
     assert project["content"]["application_scope"] and project["content"]["necessity"]
+    [annual] = public("/plans", query_string={"committee": "MTC01"}).get_json()["items"]  # 十一
+    assert annual["status"] == "published" and annual["kind"] == "annual" and len(annual["items"]) == 4
+    assert [(a["action"], a["status"]) for a in annual["adjustments"]] == [
+        ("postpone", "approved"), ("add", "approved"), ("drop", "rejected")]
     announcements = listing(public, "/notices", kind="approval")
     assert announcements and all(a["content"]["specifications"][0]["number"] for a in announcements)
     [local_comment] = [n for n in notices if n["level"] == "provincial"]
