@@ -14,6 +14,7 @@ from api.routes import (
     conflicts,
     definitions,
     documents,
+    filings,
     history,
     incidents,
     instances,
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports, incidents, operations, starts, plans):
+                   notices, documents, committees, specifications, reports, incidents, operations, starts, plans,
+                   filings):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

@@ -10,8 +10,11 @@ from engine.bpmn.service_tasks import ServiceRegistry
 from engine.bpmn.state import StateSerializer
 from engine.committees import wiring as committees
 from engine.config import Settings
+from engine.consistency import index as consistency_index
+from engine.consistency import wiring as consistency
 from engine.db import migrate
 from engine.db.session import Database
+from engine.filing import wiring as filing
 from engine.history import log as history
 from engine.notices import wiring as notices
 from engine.plans import wiring as plans
@@ -34,6 +37,7 @@ class WorkflowEngine:
         self.hashing = users.Hashing.of(settings.argon2_time_cost, settings.argon2_memory_kib)
         self.db = Database(settings.database_url, bind=self.bound)
         history.attach(self.db)
+        consistency_index.attach(self.db)  # the full-text index changes in the registry's transaction
         self.wakers = timer_hooks.CommitWakers()  # a TimerWorker adds itself; commits storing timers wake it
         self.wakers.attach(self.db)
         self.services = ServiceRegistry()
@@ -42,6 +46,8 @@ class WorkflowEngine:
         specifications.register(self.services, self.schedules)
         notices.register(self.services)
         plans.register(self.services)
+        consistency.register(self.services)
+        filing.register(self.services)
         self.forms = FormRegistry(settings.forms_dir, *settings.extra_forms_dirs)
         self.serializer = StateSerializer()
         self.definitions = DefinitionStore(settings.max_bytes, self.serializer, services=self.services)

@@ -24,7 +24,8 @@ from engine.specifications.common import (
 from engine.specifications.models import TYPES, Specification
 
 OPEN_FOR_PROPOSAL = ("proposed", "evaluated", "project_notice")
-PROPOSAL_FIELDS = ("spec_type", "title", "project_kind", "replaces", "application_scope", "necessity",
+PROPOSAL_FIELDS = ("spec_type", "title", "project_kind", "replaces", "application_scope", "measured_quantity", "field",
+                   "necessity", "overlap_reason",
                    "adopted_document", "drafting_units", "drafters", "responsible_committee", "planned_completion",
                    "funding", "livelihood", "confidential", "plan_item", "outside_plan_reason")
 

@@ -20,6 +20,7 @@ import io
 import pytest
 
 from tests.api import test_authorization_matrix as first
+from tests.api import test_authorization_matrix_filing as filing
 from tests.api import test_authorization_matrix_operations as operations
 from tests.api import test_authorization_matrix_plans as plans
 from tests.api.roles_support import log_in, mismatches, outcome, table
@@ -67,6 +68,7 @@ COLUMN_OPERATIONS = {
     "stop": "POST /schedules/{schedule_id}/deactivate",
     **operations.COLUMN_OPERATIONS,  # test_authorization_matrix_operations.py
     **plans.COLUMN_OPERATIONS,  # test_authorization_matrix_plans.py
+    **filing.COLUMN_OPERATIONS,  # test_authorization_matrix_filing.py
 }
 
 IN_SCOPE_DOCUMENTS = table("""
@@ -203,7 +205,7 @@ anonymous             404     hide     public  public   401        401   401
 # reaches only schedules whose subjects lie under its level and jurisdiction).
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 TABLES = [FIRST_IN_SCOPE, IN_SCOPE_REGISTRY, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION,
-          operations.IN_SCOPE_OPERATIONS, plans.IN_SCOPE_PLANS]
+          operations.IN_SCOPE_OPERATIONS, plans.IN_SCOPE_PLANS, filing.FILING]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):
