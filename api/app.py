@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import converters, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
+    assessment,
     auth,
     committees,
     conflicts,
@@ -20,6 +21,7 @@ from api.routes import (
     notices,
     notifications,
     operations,
+    publication,
     reports,
     schedules,
     specifications,
@@ -64,7 +66,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports, incidents, operations, starts):
+                   notices, documents, committees, specifications, reports, incidents, operations, starts, assessment,
+                   publication):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

@@ -1,9 +1,11 @@
 """Every table of the product in one metadata, for Alembic and ``create_all``; the engine never imports it."""
 from engine.access.models import AccessToken, ConflictDeclaration, InstanceFact, LoginFailure, RoleAssignment, User
+from engine.assessment.models import MemberAssessment
 from engine.committees.models import Committee, CommitteeAssessment, CommitteeMember, CommitteeReport
 from engine.db.base import Base
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
+from engine.publication.models import PublishedText
 from engine.runtime.models import Definition, Incident, Instance, Notification, Task, Timer
 from engine.specifications.models import SpecChange, SpecCounter, Specification
 from engine.timers.models import Schedule, ScheduleRun
@@ -13,7 +15,7 @@ metadata = Base.metadata
 __all__ = [
     "AccessToken", "AnchorHead", "AuditAnchor", "Base", "Committee", "CommitteeAssessment", "CommitteeMember",
     "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event", "Incident", "Instance",
-    "InstanceFact", "LoginFailure", "Notice", "NoticeComment", "NoticeDocument", "Notification", "RoleAssignment",
-    "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer", "User",
-    "metadata",
+    "InstanceFact", "LoginFailure", "MemberAssessment", "Notice", "NoticeComment", "NoticeDocument", "Notification",
+    "PublishedText", "RoleAssignment", "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification",
+    "StateSnapshot", "Task", "Timer", "User", "metadata",
 ]
