@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.scenarios.spec_stories import p6_to_decision, p10_approve
+from tests.scenarios.spec_stories import p6_to_decision
 from tests.scenarios.spec_support import PROPOSAL, World, deploy, seed_committee, seed_spec, spec_scope
 
 PASSED = {"review": {"quorum_met": True, "passed": True, "cast": 8, "yes": 8, "voting_members": 8},
