@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api import converters, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
+    assessment,
     auth,
     committees,
     conflicts,
@@ -22,6 +23,7 @@ from api.routes import (
     notifications,
     operations,
     plans,
+    publication,
     reports,
     schedules,
     specifications,
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications, reports, incidents, operations, starts, plans,
-                   filings):
+                   filings, assessment, publication):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

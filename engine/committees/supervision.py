@@ -87,6 +87,8 @@ def annual_report_accept(ctx: ServiceContext, data: dict) -> dict:
         return {"annual_report_on_time": True}
     row = _report(ctx, ctx.instance.committee, "annual", _cycle(ctx, data))
     row.accepted_at, row.summary = clock.now(), _summary("annual", data)
+    record(ctx, "annual_report_accepted", {"committee": row.committee_code, "period": row.period,
+                                           "on_time": not row.missed})  # the scorecard's evidence
     return {"annual_report_on_time": not row.missed}
 
 

@@ -148,10 +148,12 @@ def spec_number(ctx: ServiceContext, data: dict) -> dict:
     spec.approved_at, spec.publication_date, spec.effective_date = now(), published, effective
     ctx.session.flush()  # the unique number is checked here, inside the action
     announcement = _announce(ctx, data, spec, old)
+    text = spec_documents.disclose(ctx.session, spec, announcement and announcement.id, now())
     change(ctx, spec, "approved", stage="published", number=spec.number, publication_date=published,
            effective_date=effective, supersedes=spec.replaces, supersedes_number=old.number if old else None,
            opinion=data.get("approval_opinion"), announcement_notice_id=announcement and announcement.id,
-           announcement_number=announcement and announcement.content["announcement_number"])
+           announcement_number=announcement and announcement.content["announcement_number"],
+           full_text_sha256=text and text.sha256)
     if old is not None:
         old.superseded_by = spec.id
         change(ctx, old, "superseded", stage="superseded", by=spec.id, number=spec.number, effective_date=effective)

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
-from engine.notices.models import Document
+from engine.notices.models import Document, DocumentBlob
+from engine.publication.models import PublishedText
 from engine.runtime.models import Instance
 from engine.specifications.models import Specification
 
@@ -39,3 +40,19 @@ def attach(spec: Specification, phase: str, entries: dict[str, list[dict]]) -> N
     documents = dict(spec.documents or {})
     documents[phase] = {k: v for k, v in entries.items() if v}
     spec.documents = documents
+
+
+def disclose(session: Session, spec: Specification, announcement_id: int | None, at) -> PublishedText | None:
+    """全文公开: keep the approved document (the last 报批稿 of the approval phase) as the specification's public
+    full text, with its sha256 and its text for search; nothing for a confidential specification (BR12)."""
+    drafts = ((spec.documents or {}).get("approval") or {}).get("报批稿") or []
+    if spec.confidential or not drafts:
+        return None
+    document = session.get(Document, drafts[-1]["id"])
+    blob = session.get(DocumentBlob, document.sha256)
+    text = blob.body.decode("utf-8", errors="replace") if (document.content_type or "").startswith("text/") else None
+    row = session.get(PublishedText, spec.id) or PublishedText(spec_id=spec.id)
+    row.document_id, row.filename, row.content_type = document.id, document.filename, document.content_type
+    row.sha256, row.text, row.announcement_notice_id, row.published_at = document.sha256, text, announcement_id, at
+    session.add(row)
+    return row

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.base import Base, _now
 
-TYPES = ("JJG", "JJF", "型式评价大纲", "检定系统表")
+TYPES = ("JJG", "JJF", "型式评价大纲", "检定系统表", "测量方法", "测量程序", "标准参考数据", "算法溯源技术方法")
+ADOPTION_DEGREES = {"IDT": "等同采用", "MOD": "修改采用", "NEQ": "非等效采用"}
 KINDS = ("new", "revision")
 STAGES = {
     "proposed": "立项申请",
@@ -49,6 +50,9 @@ class Specification(Base):
     level: Mapped[str | None] = mapped_column(String(20))
     jurisdiction: Mapped[str | None] = mapped_column(String(100))
     stage: Mapped[str] = mapped_column(String(20), index=True)
+    field: Mapped[str | None] = mapped_column(String(100))  # 专业领域
+    adoption_degree: Mapped[str | None] = mapped_column(String(10))  # IDT | MOD | NEQ of an adopted document
+    adopted_document: Mapped[str | None] = mapped_column(String(200))  # e.g. OIML R 76-1:2006
     livelihood: Mapped[bool] = mapped_column(Boolean, default=False)  # 民生
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     drafting_units: Mapped[list] = mapped_column(JSON, default=list)

@@ -26,7 +26,9 @@ from sqlalchemy.orm import Session
 from engine.errors import Conflict
 from engine.specifications.models import SpecCounter
 
-SERIES_OF_TYPE = {"JJG": "JJG", "检定系统表": "JJG", "JJF": "JJF", "型式评价大纲": "JJF"}
+SERIES_OF_TYPE = {"JJG": "JJG", "检定系统表": "JJG", "JJF": "JJF", "型式评价大纲": "JJF",
+                  # 62号 十一's further types are technical specifications, numbered in the JJF series [I]
+                  "测量方法": "JJF", "测量程序": "JJF", "标准参考数据": "JJF", "算法溯源技术方法": "JJF"}
 DASH = "—"  # the number and year are joined by an em dash, as printed on the specification
 NUMBER = re.compile(rf"^(?P<series>.+?) ?(?P<serial>\d+(?:\.\d+)?){DASH}(?P<year>\d{{4}})$")
 PROVINCE_MARKS = {

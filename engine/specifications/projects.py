@@ -18,16 +18,18 @@ from engine.specifications.common import (
     deadline,
     iso,
     now,
+    profile,
     spec_of,
     spec_variables,
 )
-from engine.specifications.models import TYPES, Specification
+from engine.specifications.models import ADOPTION_DEGREES, TYPES, Specification
 
 OPEN_FOR_PROPOSAL = ("proposed", "evaluated", "project_notice")
 PROPOSAL_FIELDS = ("spec_type", "title", "project_kind", "replaces", "application_scope", "measured_quantity", "field",
                    "necessity", "overlap_reason",
                    "adopted_document", "drafting_units", "drafters", "responsible_committee", "planned_completion",
-                   "funding", "livelihood", "confidential", "plan_item", "outside_plan_reason")
+                   "funding", "livelihood", "confidential", "plan_item", "outside_plan_reason", "field",
+                   "adoption_degree")
 
 
 @service("project_gate")
@@ -67,12 +69,34 @@ def _check_drafters(ctx: ServiceContext, names: list[str]) -> None:
                            [{"field": "drafters", "message": f"unknown user {n}"} for n in missing])
 
 
+def _profile_list(ctx: ServiceContext, key: str, default) -> list:
+    rules = profile(ctx)
+    return list(rules.value(key)) if key in rules else list(default)
+
+
+def _adoption(ctx: ServiceContext, data: dict) -> str | None:
+    """The degree of adoption of an international document (IDT/MOD/NEQ), which then needs the document's
+    reference (OIML R 76-1:2006, ISO …); none when nothing is adopted."""
+    degree = str(data.get("adoption_degree") or "").strip().upper() or None
+    if degree is None:
+        return None
+    allowed = _profile_list(ctx, "adoption_degrees", ADOPTION_DEGREES)
+    if degree not in allowed or degree not in ADOPTION_DEGREES:
+        raise InvalidInput(f"adoption_degree must be one of {', '.join(allowed)}.", [{"field": "adoption_degree"}])
+    if not str(data.get("adopted_document") or "").strip():
+        raise InvalidInput("An adoption degree names the adopted international document (adopted_document).",
+                           [{"field": "adopted_document", "message": "required with adoption_degree"}])
+    return degree
+
+
 @service("spec_register")
 def spec_register(ctx: ServiceContext, data: dict) -> dict:
     """Enter (or, after a return for adjustment, update) the proposal in the registry: stage ``proposed``."""
     spec_type = data.get("spec_type")
-    if spec_type not in TYPES:
-        raise InvalidInput(f"spec_type must be one of {', '.join(TYPES)}.", [{"field": "spec_type"}])
+    allowed = _profile_list(ctx, "spec_types", TYPES)
+    if spec_type not in allowed or spec_type not in TYPES:
+        raise InvalidInput(f"spec_type must be one of {', '.join(allowed)}.", [{"field": "spec_type"}])
+    degree = _adoption(ctx, data)
     drafters = list(data.get("drafters") or [])
     _check_drafters(ctx, drafters)
     existing_id = data.get("spec_id") or ctx.instance.specification
@@ -102,6 +126,9 @@ def spec_register(ctx: ServiceContext, data: dict) -> dict:
     spec.livelihood, spec.confidential = bool(data.get("livelihood")), bool(data.get("confidential"))
     spec.drafting_units, spec.drafters = list(data.get("drafting_units") or []), drafters
     spec.proposal = {k: data.get(k) for k in PROPOSAL_FIELDS if data.get(k) is not None}
+    spec.field = str(data.get("field") or "").strip()[:100] or None
+    spec.adoption_degree = degree
+    spec.adopted_document = str(data.get("adopted_document") or "").strip()[:200] or None
     spec.instance_id = spec.instance_id or ctx.instance.id
     ctx.session.flush()
     change(ctx, spec, "proposed" if created else "proposal_resubmitted", stage="proposed",

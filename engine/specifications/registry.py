@@ -217,7 +217,7 @@ def in_force(spec: Specification) -> bool:
 
 PUBLIC_FIELDS = ("id", "type", "title", "kind", "replaces", "committee", "level", "jurisdiction", "stage",
                  "livelihood", "number", "publication_date", "effective_date", "superseded_by", "abolished_on",
-                 "drafting_units", "drafting_due", "last_rereview_on")
+                 "drafting_units", "drafting_due", "last_rereview_on", "field", "adoption_degree", "adopted_document")
 
 
 def _number_of(spec: Specification, spec_id: str | None) -> str | None:
