@@ -54,6 +54,8 @@ def map_instance(runtime, session: Session, instance: Instance, target: Definiti
     if mapped.refusals:
         return mapped, None
     moved = runtime.serializer.load_workflow(json.dumps(body), new[0], new[1], workflow.script_engine)
+    for part in (moved, *moved.subprocesses.values()):
+        part._predict()  # rebuild the tasks ahead (dropped by the mapping) from the new version's flows
     for task_id in mapped.timers:
         task = moved.get_task_from_id(_uuid(task_id))
         task.task_spec.event_definition.has_fired(task)  # computes the due time under the new definition
