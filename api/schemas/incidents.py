@@ -57,3 +57,48 @@ class RetryRequest(Strict):
 
 class OperatorReason(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class MoveBackRequest(OperatorReason):
+    element_id = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                               metadata={"description": "the earlier user task to return to"})
+
+
+class MigrationPlanRequest(Strict):
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    mappings = fields.Dict(keys=fields.String(validate=validate.Length(max=200)),
+                           values=fields.String(validate=validate.Length(max=200)), load_default=dict,
+                           metadata={"description": "renamed elements: source element id → target element id"})
+    instance_ids = fields.List(fields.String(validate=validate.Length(max=36)), validate=validate.Length(max=10_000),
+                               metadata={"description": "only these instances (default: all running ones)"})
+
+
+class MigrationRequest(MigrationPlanRequest):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class MigrationItemSchema(Schema):
+    instance_id = fields.String()
+    business_key = fields.String(allow_none=True)
+    state = fields.String()
+    migratable = fields.Boolean()
+    moves = fields.List(fields.Dict(), metadata={"description": "waiting elements that change id: from, to"})
+    timers = fields.List(fields.Dict(), metadata={"description": "timers recomputed: element_id, task_id, due_at"})
+    refusals = fields.List(fields.Dict(), metadata={"description": "why it cannot move: element_id, reason"})
+
+
+class MigrationPlanSchema(Schema):
+    process_key = fields.String()
+    from_version = fields.Integer()
+    to_version = fields.Integer()
+    mappings = fields.Dict()
+    instances = fields.Integer()
+    migratable = fields.Integer()
+    refused = fields.Integer()
+    elements = fields.List(fields.Dict(), metadata={"description": "per renamed element: from, to, instances"})
+    timers_recomputed = fields.Integer()
+    items = fields.List(fields.Nested(MigrationItemSchema))
+    dry_run = fields.Boolean()
+    migrated = fields.List(fields.String())
+    failed = fields.List(fields.Dict(), metadata={"description": "instances that changed meanwhile: detail"})

@@ -1,7 +1,9 @@
 """Service tasks that call registered Python services: ``<bpmn:serviceTask mtc:service="name"/>``.
 
 Services do work (checks, tallies, numbering, registry updates) and return variables; the diagram's
-gateways do the routing. A service runs inside the action's transaction with a ``ServiceContext``.
+gateways do the routing. A service runs inside the action's transaction with a ``ServiceContext``, in a
+savepoint of its own: a service that fails (any exception but an engine refusal or a lost database) loses
+its partial writes while the action goes on to store the instance in error with an incident.
 """
 from __future__ import annotations
 
@@ -10,13 +12,19 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from engine.bpmn.parsing import MTC_NS
+from engine.errors import EngineError
+
+# Not a failure of the service: a refusal (the action is refused as a whole) or the database going away.
+PROPAGATED = (EngineError, OperationalError, InterfaceError)
 
 
 @dataclass
@@ -94,7 +102,15 @@ class MtcServiceTask(ServiceTask):
         context = getattr(task.workflow.script_engine, "service_context", None)
         if context is None:
             raise RuntimeError(f"service task '{self.bpmn_id}' ran outside an engine action")
-        updates = context.services[self.service](context, task.data) or {}
+        func = context.services[self.service]
+        try:
+            with context.session.begin_nested():
+                updates = func(context, task.data) or {}
+        except PROPAGATED:
+            raise
+        except Exception as err:
+            raise WorkflowTaskException(f"service '{self.service}' failed: {type(err).__name__}: {err}",
+                                        task=task, exception=err) from err
         task.data.update(updates)
         return True
 

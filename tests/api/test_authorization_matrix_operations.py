@@ -4,6 +4,9 @@ Same world and codes as test_authorization_matrix.py. Decided here: process admi
 list and read every incident with the data it failed on (they need it to fix the cause) and alone retry one;
 auditors read incidents and change nothing; an authority reads the incidents of its scopes. Suspend and resume:
 process admins anywhere, the authority within its jurisdiction (``suspend`` rule for the other roles in scope).
+Move back: process admins anywhere, the secretariat in scope (``move_back`` rule for the other roles in scope);
+an authorised call here meets parallel work and is refused by the path (``none``, 409), after authorization.
+Migration plan and execution: process admins alone (``422``: authorised, then refused as the same version).
 """
 from __future__ import annotations
 
@@ -23,40 +26,41 @@ world = first.world
 COLUMN_OPERATIONS = {
     "incidents": "GET /incidents", "incident": "GET /incidents/{incident_id}",
     "retry": "POST /incidents/{incident_id}/retry", "suspend": "POST /instances/{instance_id}/suspend",
-    "resume": "POST /instances/{instance_id}/resume",
+    "resume": "POST /instances/{instance_id}/resume", "move_back": "POST /instances/{instance_id}/move-back",
+    "plan": "POST /definitions/{key}/migrations/plan", "migrate": "POST /definitions/{key}/migrations",
 }
 
 IN_SCOPE_OPERATIONS = table("""
-role                  incidents  incident  retry  suspend  resume
-authority             show       ok        role   ok       ok
-chair                 role       role      role   suspend  suspend
-vice_chair            role       role      role   suspend  suspend
-secretary_general     role       role      role   suspend  suspend
-secretariat           role       role      role   suspend  suspend
-member                role       role      role   suspend  suspend
-corresponding_member  role       role      role   suspend  suspend
-drafter               role       role      role   suspend  suspend
-chief_reviewer        role       role      role   suspend  suspend
-observer              role       role      role   suspend  suspend
-auditor               show       ok        role   read     read
-process_admin         show       ok        ok     ok       ok
-user_admin            role       role      role   404      404
+role                  incidents  incident  retry  suspend  resume   move_back  plan  migrate
+authority             show       ok        role   ok       ok       move_back  role  role
+chair                 role       role      role   suspend  suspend  move_back  role  role
+vice_chair            role       role      role   suspend  suspend  move_back  role  role
+secretary_general     role       role      role   suspend  suspend  move_back  role  role
+secretariat           role       role      role   suspend  suspend  none       role  role
+member                role       role      role   suspend  suspend  move_back  role  role
+corresponding_member  role       role      role   suspend  suspend  move_back  role  role
+drafter               role       role      role   suspend  suspend  move_back  role  role
+chief_reviewer        role       role      role   suspend  suspend  move_back  role  role
+observer              role       role      role   suspend  suspend  move_back  role  role
+auditor               show       ok        role   read     read     read       role  role
+process_admin         show       ok        ok     ok       ok       none       422   422
+user_admin            role       role      role   404      404      404        role  role
 """)
 OUT_OF_SCOPE_OPERATIONS = table("""
-role                  incidents  incident  retry  suspend  resume
-authority             hide       404       role   404      404
-chair                 role       role      role   404      404
-vice_chair            role       role      role   404      404
-secretary_general     role       role      role   404      404
-secretariat           role       role      role   404      404
-member                role       role      role   404      404
-corresponding_member  role       role      role   404      404
-drafter               role       role      role   404      404
-chief_reviewer        role       role      role   404      404
-observer              role       role      role   404      404
-auditor               show       ok        role   read     read
-process_admin         show       ok        ok     ok       ok
-user_admin            role       role      role   404      404
+role                  incidents  incident  retry  suspend  resume  move_back  plan  migrate
+authority             hide       404       role   404      404     404        role  role
+chair                 role       role      role   404      404     404        role  role
+vice_chair            role       role      role   404      404     404        role  role
+secretary_general     role       role      role   404      404     404        role  role
+secretariat           role       role      role   404      404     404        role  role
+member                role       role      role   404      404     404        role  role
+corresponding_member  role       role      role   404      404     404        role  role
+drafter               role       role      role   404      404     404        role  role
+chief_reviewer        role       role      role   404      404     404        role  role
+observer              role       role      role   404      404     404        role  role
+auditor               show       ok        role   read     read    read       role  role
+process_admin         show       ok        ok     ok       ok      none       422   422
+user_admin            role       role      role   404      404     404        role  role
 """)
 
 
@@ -96,6 +100,14 @@ def test_operator_actions(world, engine, where):
         elif column == "suspend":
             target = instance(scope)[0] if allowed else shared_live
             actual[(role, column)] = outcome(caller.post(f"/instances/{target}/suspend", json={"reason": "matrix"}))
+        elif column == "move_back":
+            actual[(role, column)] = outcome(caller.post(f"/instances/{shared_live}/move-back",
+                                                         json={"element_id": "nowhere", "reason": "matrix"}))
+        elif column in ("plan", "migrate"):
+            path = "/definitions/incident_fee/migrations" + ("/plan" if column == "plan" else "")
+            actual[(role, column)] = outcome(caller.post(path, json={"from_version": 1, "to_version": 1,
+                                                                     "reason": "matrix"} if column == "migrate"
+                                                         else {"from_version": 1, "to_version": 1}))
         else:
             target = _suspended(engine, instance(scope)[0]) if allowed else shared_suspended
             actual[(role, column)] = outcome(caller.post(f"/instances/{target}/resume", json={"reason": "matrix"}))

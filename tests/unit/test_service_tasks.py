@@ -3,6 +3,9 @@ import pytest
 
 from engine.access.actors import Actor, Grant
 from engine.errors import Conflict, InvalidBpmn
+from engine.runtime.models import Incident
+from engine.specifications import numbering
+from engine.specifications.models import SpecCounter
 from tests.conftest import BPMN
 
 SEC = Actor("sec", (Grant("secretariat"),))
@@ -13,6 +16,9 @@ def _double(ctx, data):
     CALLS.append((ctx.instance.id, ctx.actor.username))
     if data.get("value") == -1:
         raise Conflict("refused by the service")
+    if data.get("value") == -2:
+        numbering.next_value(ctx.session, "test", "partial", 2024)  # a write the failure must undo
+        raise ValueError("registry answered nonsense")
     return {"doubled": data["value"] * 2}
 
 
@@ -36,6 +42,21 @@ def test_service_refusal_rolls_back_the_action(engine):
     engine.deploy_files([BPMN / "service_echo.bpmn"])
     with pytest.raises(Conflict), engine.db.transaction() as session:
         engine.runtime.start(session, SEC, "service_echo", variables={"value": -1})
+
+
+def test_failing_service_opens_an_incident_and_loses_only_its_own_writes(engine):
+    """A plain exception in a service rolls back to the service's savepoint: the instance is stored in error with
+    an incident, and nothing the service wrote before failing survives."""
+    engine.deploy_files([BPMN / "service_echo.bpmn"])
+    with engine.db.transaction() as session:
+        instance = engine.runtime.start(session, SEC, "service_echo", variables={"value": -2})
+        instance_id = instance.id
+    with engine.db.transaction() as session:
+        assert session.get(type(instance), instance_id).state == "error"
+        [incident] = session.query(Incident).filter_by(instance_id=instance_id).all()
+        assert (incident.kind, incident.element_id, incident.state) == ("service", "double", "open")
+        assert "ValueError: registry answered nonsense" in incident.error
+        assert session.query(SpecCounter).filter_by(kind="test").count() == 0
 
 
 def test_unknown_service_refused_at_deploy(engine):
