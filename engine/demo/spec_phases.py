@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.demo.driver import Driver, Program
+from engine.rules.workdays import BEIJING
 
 AUTHORITY = "samr"
 
@@ -99,7 +100,9 @@ def open_vote(d: Driver, team: Team, iid: str, spec_id: str) -> Program:
     d.grant(chief, f"chief_reviewer:spec/{spec_id}")
     d.do(chief, iid, "p9_task_chief", {"chief_opinion": "技术内容正确，编写规范", "chief_recommendation": "pass"})
     yield 30
-    d.do(team.secretariat, iid, "p9_task_open_vote", {"vote_note": "审定会议"})
+    held_on = d.clock.now().astimezone(BEIJING).date().isoformat()  # the review meeting (会审), all attending
+    d.do(team.secretariat, iid, "p9_task_open_vote", {"meeting_held_on": held_on, "meeting_place": "审定会议会场",
+                                                      "attendees": list(team.voters), "vote_note": "审定会议"})
 
 
 def pass_review(d: Driver, team: Team, iid: str) -> Program:

@@ -54,15 +54,31 @@ def p8_through(w: World, iid: str, comments: int = 2) -> list[int]:
     return ids
 
 
-def p9_to_vote(w: World, iid: str, spec_id: str, chief: str = "m1") -> None:
-    """Completeness, the chair's consent, papers, the chief reviewer, papers_before_review later the vote."""
+# who attends a review meeting unless a story says otherwise: every account of MTC12 (those who do not vote there,
+# the drafter or the corresponding member, attend without counting)
+ATTENDEES = ("chair", "vice", "colleague", "m1", "m2", "m3", "m4", "m5", "corr", "drafter")
+
+
+def meeting(w: World, attendees=ATTENDEES, place: str = "北京 中国计量科学研究院") -> dict:
+    """What the secretariat records when the review meeting (会审) is held today."""
+    from engine.rules.workdays import BEIJING
+
+    return {"meeting_held_on": w.clock.now().astimezone(BEIJING).date().isoformat(), "meeting_place": place,
+            "attendees": list(attendees), "vote_note": "审定会议"}
+
+
+def p9_to_vote(w: World, iid: str, spec_id: str, chief: str = "m1", mode: str = "meeting",
+               attendees=ATTENDEES) -> None:
+    """Completeness, the chair's consent, papers, the chief reviewer, papers_before_review later the vote: the
+    meeting held with ``attendees`` (会审), or the correspondence ballot opened (函审)."""
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True, "consent_opinion": "同意提交审定"})
-    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": "2026-12-01"})
+    w.do("sec", iid, "p9_task_papers", {"review_mode": mode, "meeting_date": "2026-12-01"} if mode == "meeting"
+         else {"review_mode": mode})
     w.grant(chief, f"chief_reviewer:spec/{spec_id}")
     w.do(chief, iid, "p9_task_chief", {"chief_opinion": "技术内容正确", "chief_recommendation": "pass"})
     w.advance(days=30, seconds=1)  # papers_before_review: its reminder timer fires, the vote may open
-    w.do("sec", iid, "p9_task_open_vote", {"vote_note": "审定会议"})
+    w.do("sec", iid, "p9_task_open_vote", meeting(w, attendees) if mode == "meeting" else {"vote_note": "函审"})
 
 
 def vote(w: World, iid: str, choices: dict[str, str]) -> None:
