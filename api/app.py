@@ -21,6 +21,7 @@ from api.routes import (
     notifications,
     operations,
     reports,
+    reviewers,
     schedules,
     specifications,
     starts,
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports, incidents, operations, starts):
+                   notices, documents, committees, specifications, reports, incidents, operations, starts, reviewers):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

@@ -1,6 +1,12 @@
 """Every table of the product in one metadata, for Alembic and ``create_all``; the engine never imports it."""
 from engine.access.models import AccessToken, ConflictDeclaration, InstanceFact, LoginFailure, RoleAssignment, User
-from engine.committees.models import Committee, CommitteeAssessment, CommitteeMember, CommitteeReport
+from engine.committees.models import (
+    ChiefReviewer,
+    Committee,
+    CommitteeAssessment,
+    CommitteeMember,
+    CommitteeReport,
+)
 from engine.db.base import Base
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
@@ -11,9 +17,9 @@ from engine.timers.models import Schedule, ScheduleRun
 metadata = Base.metadata
 
 __all__ = [
-    "AccessToken", "AnchorHead", "AuditAnchor", "Base", "Committee", "CommitteeAssessment", "CommitteeMember",
-    "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event", "Incident", "Instance",
-    "InstanceFact", "LoginFailure", "Notice", "NoticeComment", "NoticeDocument", "Notification", "RoleAssignment",
-    "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer", "User",
-    "metadata",
+    "AccessToken", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment",
+    "CommitteeMember", "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event",
+    "Incident", "Instance", "InstanceFact", "LoginFailure", "Notice", "NoticeComment", "NoticeDocument",
+    "Notification", "RoleAssignment", "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification",
+    "StateSnapshot", "Task", "Timer", "User", "metadata",
 ]

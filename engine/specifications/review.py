@@ -12,9 +12,12 @@ from math import ceil
 
 from sqlalchemy import func, select
 
-from engine.access.models import User
+from engine.access import accounts as users
+from engine.access import conflicts
+from engine.access.actors import Grant
+from engine.access.models import RoleAssignment, User
 from engine.bpmn.service_tasks import ServiceContext, service
-from engine.committees import appointments
+from engine.committees import appointments, reviewers
 from engine.committees import registry as committee_registry
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.history.models import Event
@@ -72,6 +75,35 @@ def review_papers_sent(ctx: ServiceContext, data: dict) -> dict:
     earliest = after(ctx, "papers_before_review", spec.papers_sent_at)
     change(ctx, spec, "review_papers_sent", mode=data.get("review_mode"), earliest_vote=earliest)
     return {"papers_sent_at": iso(spec.papers_sent_at), "earliest_vote_at": iso(earliest)}
+
+
+@service("review_designate_chief")
+def review_designate_chief(ctx: ServiceContext, data: dict) -> dict:
+    """The secretariat designates the chief reviewer (主审人) from the committee's register of qualified reviewers;
+    a drafter or drafting-unit colleague (BR3) or a declared conflict (BR4) is refused here, not only at claim.
+    The designation grants ``chief_reviewer`` for this specification and only the designated reviewer takes the
+    chief review and the confirmation of changes."""
+    spec = spec_of(ctx, data)
+    name = str(data.get("chief_reviewer") or "").strip()
+    entry = reviewers.active(ctx.session, ctx.instance.committee, name)
+    if entry is None:
+        raise Forbidden(f"{name} is not in the chief-reviewer register (主审人名录) of {ctx.instance.committee}; "
+                        "register the qualification first.", rule="chief-reviewer-register")
+    user = ctx.session.scalar(select(User).where(User.username == name))
+    if name in (spec.drafters or []) or (user.unit and user.unit in (spec.drafting_units or [])):
+        raise Forbidden(f"{name} drafts {spec.id} or works in a drafting unit: not its chief reviewer.", rule="BR3")
+    if conflicts.has(ctx.session, name, spec.id):
+        raise Forbidden(f"{name} declared a conflict of interest with {spec.id} (回避).", rule="BR4")
+    grant = Grant("chief_reviewer", f"spec/{spec.id}")
+    held = ctx.session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == grant.role, RoleAssignment.scope == grant.scope,
+        RoleAssignment.revoked_at.is_(None)))
+    if held is None:
+        users.grant_role(ctx.session, user, grant, actor=actor_name(ctx),
+                         reason=f"指定为 {spec.id} 主审人（名录 #{entry.id}）")
+    change(ctx, spec, "chief_reviewer_designated", chief_reviewer=name, register_entry=entry.id,
+           field=entry.field, reason=data.get("designation_reason"))
+    return {"chief_reviewer": name, "chief_reviewer_field": entry.field}
 
 
 def _voting_base(ctx: ServiceContext, spec) -> appointments.VotingBase:

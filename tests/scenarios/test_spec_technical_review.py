@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.scenarios.spec_stories import meeting, p9_to_vote, vote
+from tests.scenarios.spec_stories import designate, meeting, p9_to_vote, vote
 from tests.scenarios.spec_support import (
     MEMBERS,
     VOTERS,
@@ -72,7 +72,8 @@ def test_main_path_passes_with_ballots_and_recorded_opinions(w):
     assert spec["review_passed"] and spec["minutes"] == "审定会议纪要" and spec["review_conclusion"] == "pass"
     assert spec["consent"]["by"] == "chair" and spec["papers_sent_at"] is not None
     assert [c["action"] for c in spec["changes"]] == [
-        "review_round_started", "review_consented", "review_papers_sent", "review_opened", "review_tallied",
+        "review_round_started", "review_consented", "chief_reviewer_designated", "review_papers_sent", "review_opened",
+        "review_tallied",
         "review_minutes", "review_passed"]
 
 
@@ -163,7 +164,7 @@ def test_consent_by_a_vice_chair_refused_then_given(w):
     w.do("drafter", iid, "p9_task_supplement", {"supplement_note": "已论证"})
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "vice_chair"})
     w.do("vice", iid, "p9_task_consent_vice", {"consent": True})
-    assert w.open_elements(iid) == ["p9_task_papers"]
+    assert w.open_elements(iid) == ["p9_task_designate"]
     assert w.spec(SPEC)["consent"] == {**w.spec(SPEC)["consent"], "by": "vice", "role": "vice_chair", "consent": True}
 
 
@@ -171,6 +172,7 @@ def test_br2_refuses_the_vote_before_the_papers_period_and_allows_it_after(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "correspondence"})
     w.grant("m1", f"chief_reviewer:spec/{SPEC}")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -187,6 +189,7 @@ def test_br2_papers_before_review_is_a_visible_timer(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     seen = w.as_("sec").get(f"/instances/{iid}").get_json()
     [timer] = [t for t in seen["timers"] if t["element_id"] == "p9_timer_papers"]
@@ -214,6 +217,7 @@ def test_br2_refuses_while_comments_are_open(w, engine):
     iid = w.start("sec", "technical_review", scope=spec_scope("JJF-2026-102"))["id"]
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m1", "chief_reviewer:spec/JJF-2026-102")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -228,6 +232,7 @@ def test_br13_refuses_a_review_when_the_term_expired(w, engine):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m1", f"chief_reviewer:spec/{SPEC}")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -243,6 +248,7 @@ def test_br3_no_drafter_nor_drafting_unit_as_chief_reviewer(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m2")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     task = w.task(iid, "p9_task_chief")
     for name in ("drafter", "colleague"):
@@ -356,6 +362,7 @@ def test_br14_review_min_voters_counts_the_appointed_committee_not_grants(w, eng
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m2")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m2", f"chief_reviewer:spec/{SPEC}")
     w.do("m2", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -414,6 +421,7 @@ def test_meeting_review_refuses_a_vote_without_its_meeting_record(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": "2026-04-01"})
     w.grant("m1", f"chief_reviewer:spec/{SPEC}")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -472,3 +480,31 @@ def test_minutes_are_kept_whatever_the_outcome(w):
     minutes = [(c["data"]["round"], c["data"]["conclusion"]) for c in w.spec(SPEC)["changes"]
                if c["action"] == "review_minutes"]
     assert minutes == [(1, "fail"), (2, "pass")]  # each round's minutes stay on the record
+
+
+# ----- the chief reviewer designated from the register (issue 14 item 4) -------------------------------------
+def test_chief_reviewer_is_designated_from_the_register_not_by_a_grant(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    unlisted = w.do("sec", iid, "p9_task_designate", {"chief_reviewer": "m3"}, status=403).get_json()
+    assert unlisted["rule"] == "chief-reviewer-register"  # not in the register
+    refused = w.as_("m1").post("/chief-reviewers", json={"committee": "MTC12", "username": "m3", "field": "质量",
+                                                         "qualification": "高工", "granted_by_body": "committee"})
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "chief-reviewer-register"  # a member can't
+    from tests.scenarios.spec_stories import register_chief
+    register_chief(w, "colleague")
+    same_unit = w.do("sec", iid, "p9_task_designate", {"chief_reviewer": "colleague"}, status=403)
+    assert same_unit.get_json()["rule"] == "BR3"
+    designate(w, iid, "m3")
+    assert w.spec(SPEC)["changes"][-1]["action"] == "chief_reviewer_designated"
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "correspondence"})
+    w.grant("m4", f"chief_reviewer:spec/{SPEC}")  # an administrator's grant alone does not make a chief reviewer
+    task = w.task(iid, "p9_task_chief")
+    assert w.as_("m4").post(f"/tasks/{task['id']}/claim").get_json()["rule"] == "designation"
+    w.do("m3", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    [entry] = [e for e in w.as_("sec").get("/chief-reviewers").get_json()["items"] if e["username"] == "m3"]
+    revoked = w.as_("authority").post(f"/chief-reviewers/{entry['id']}/revoke", json={"reason": "试"})
+    assert revoked.get_json()["rule"] == "chief-reviewer-register"  # granted by the committee: it revokes
+    assert w.as_("sec").post(f"/chief-reviewers/{entry['id']}/revoke", json={"reason": "资格到期"}).status_code == 200
+    assert "m3" not in [e["username"] for e in w.as_("sec").get("/chief-reviewers").get_json()["items"]]
