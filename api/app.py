@@ -26,6 +26,7 @@ from api.routes import (
     plans,
     publication,
     reports,
+    reviewers,
     schedules,
     specifications,
     starts,
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications, reports, incidents, operations, starts, plans,
-                   filings, assessment, publication, migrations):
+                   filings, assessment, publication, migrations,
+                   reviewers):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

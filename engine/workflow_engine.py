@@ -66,7 +66,10 @@ class WorkflowEngine:
             yield self
 
     def migrate(self) -> None:
+        """Upgrade the schema, then fill what a migration must not compute with today's code (search index)."""
         migrate.upgrade(self.settings.database_url)
+        with self.db.transaction() as session:
+            consistency_index.backfill(session)
 
     def deploy_files(self, paths: list[Path], actor: str | None = "system"):
         """Deploy files together (call activities may cross them); returns ``(definition, created)``."""

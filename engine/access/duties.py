@@ -72,6 +72,9 @@ def check(session: Session, actor: Actor, task: Task, instance) -> None:
     in_drafting_unit = actor.unit is not None and actor.unit in known.drafting_units
     if duty == CHIEF_REVIEW and in_drafting_unit:
         raise Forbidden("Nobody from a drafting unit of this specification can be its chief reviewer.", rule="BR3")
+    if duty == CHIEF_REVIEW and known.chief is not None and actor.username not in known.chief:
+        raise Forbidden("The chief review is for the chief reviewer the secretariat designated from the committee's "
+                        "register (主审人), not for any holder of a chief_reviewer grant.", rule="designation")
     if duty == OBSERVE and known.livelihood is not True:
         raise Forbidden("Observers take part only in the review of livelihood (民生) specifications.", rule="BR7")
     if duty == VOTE and known.voters is not None and actor.username not in known.voters:
@@ -124,12 +127,16 @@ def inbox_clause(actor: Actor):
 
     declared = exists(select(ConflictDeclaration.id).join(User, User.id == ConflictDeclaration.user_id).where(
         User.username == actor.username, ConflictDeclaration.specification == Task.specification))
-    any_voter = exists(select(InstanceFact.instance_id).where(InstanceFact.instance_id == Task.instance_id,
-                                                              InstanceFact.kind == facts.VOTER))
+    def any_fact(kind: str):
+        return exists(select(InstanceFact.instance_id).where(InstanceFact.instance_id == Task.instance_id,
+                                                             InstanceFact.kind == kind))
+
+    any_voter = any_fact(facts.VOTER)
     refused = [and_(Task.duty.in_((VOTE, CHIEF_REVIEW)), fact(facts.DRAFTER, actor.username)),
                and_(Task.duty == VOTE, any_voter, not_(fact(facts.VOTER, actor.username))),
                and_(Task.duty == OBSERVE, not_(fact(facts.LIVELIHOOD, "true"))),
                and_(Task.duty == CHIEF_REVIEW, fact(facts.DRAFTING_UNIT, actor.unit or "")),
+               and_(Task.duty == CHIEF_REVIEW, any_fact(facts.CHIEF), not_(fact(facts.CHIEF, actor.username))),
                and_(Task.specification.is_not(None), declared)]
     return or_(Task.duty.is_(None), not_(or_(*refused)))
 

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from engine.access.models import InstanceFact
 from engine.errors import InvalidInput
 
-FACT_VARIABLES = frozenset({"drafters", "drafting_units", "livelihood", "voters"})
+FACT_VARIABLES = frozenset({"drafters", "drafting_units", "livelihood", "voters", "chief_reviewer"})
 DRAFTER, DRAFTING_UNIT, LIVELIHOOD, VOTER = "drafter", "drafting_unit", "livelihood", "voter"
-_KIND_OF = {"drafters": DRAFTER, "drafting_units": DRAFTING_UNIT, "livelihood": LIVELIHOOD, "voters": VOTER}
+CHIEF = "chief_reviewer"
+_KIND_OF = {"drafters": DRAFTER, "drafting_units": DRAFTING_UNIT, "livelihood": LIVELIHOOD, "voters": VOTER,
+            "chief_reviewer": CHIEF}
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Facts:
     drafting_units: frozenset[str] = frozenset()
     livelihood: bool | None = None
     voters: frozenset[str] | None = None  # the ballot's voters as the vote opened (BR14); None before any vote
+    chief: frozenset[str] | None = None  # the chief reviewer the secretariat designated; None before designation
 
 
 def _rows(variable: str, value) -> set[str]:
@@ -72,4 +75,5 @@ def of(session: Session, instance_id: str) -> Facts:
     livelihood = None if not found[LIVELIHOOD] else "true" in found[LIVELIHOOD]
     if VOTER in found:
         voters = frozenset(found[VOTER])
-    return Facts(frozenset(found[DRAFTER]), frozenset(found[DRAFTING_UNIT]), livelihood, voters)
+    chief = frozenset(found[CHIEF]) if CHIEF in found else None
+    return Facts(frozenset(found[DRAFTER]), frozenset(found[DRAFTING_UNIT]), livelihood, voters, chief)

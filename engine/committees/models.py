@@ -115,3 +115,24 @@ class CommitteeAssessment(Base):
     rectification_until: Mapped[datetime | None] = mapped_column()
     outcome: Mapped[str | None] = mapped_column(String(30))  # reorganise | replace_host | suspend | revoke
     instance_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class ChiefReviewer(Base):
+    """An entry of the chief-reviewer (主审人) register of a committee: who is qualified, in which field, granted by
+    the committee or by its approving authority (62号 十, 主审人资格制度); revoked entries stay on record."""
+
+    __tablename__ = "chief_reviewers"
+    __table_args__ = (Index("ix_chief_reviewers_committee", "committee", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    committee: Mapped[str] = mapped_column(String(30))
+    username: Mapped[str] = mapped_column(String(150))
+    field: Mapped[str] = mapped_column(String(200))  # 专业领域
+    qualification: Mapped[str] = mapped_column(Text)  # 资格依据: title, experience, training
+    granted_by_body: Mapped[str] = mapped_column(String(20))  # committee | authority
+    granted_at: Mapped[datetime] = mapped_column(default=_now)
+    granted_by: Mapped[str | None] = mapped_column(String(150))
+    reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_by: Mapped[str | None] = mapped_column(String(150))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)

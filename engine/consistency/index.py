@@ -93,3 +93,15 @@ def rebuild(session: Session) -> int:
         sync(session, spec)
         count += 1
     return count
+
+
+def backfill(session: Session) -> int:
+    """Index the specifications that have no search document yet (a database upgraded past 0017 with a registry
+    already in it); nothing to do on a database the engine has kept indexed."""
+    indexed = select(SearchDocument.spec_id)
+    missing = select(Specification).where(~Specification.id.in_(indexed)).order_by(Specification.id)
+    count = 0
+    for spec in session.scalars(missing):
+        sync(session, spec)
+        count += 1
+    return count

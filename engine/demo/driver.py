@@ -55,6 +55,15 @@ class Driver:
         except Conflict:
             pass  # held already
 
+    def register_chief(self, secretariat: str, code: str, name: str) -> None:
+        """``name`` in ``code``'s chief-reviewer register, granted by the committee (its secretariat), once."""
+        from engine.committees import reviewers
+
+        with self.engine.db.transaction() as session:
+            if reviewers.active(session, code, name) is None:
+                reviewers.register(session, self._actor(session, secretariat), code, name, "计量技术",
+                                   "副高级以上职称，从事本专业十年以上", "committee", "demo dataset")
+
     @staticmethod
     def _actor(session, name: str) -> Actor:
         return users.actor_for(session, users.get_user(session, name))
@@ -85,6 +94,10 @@ class Driver:
             except EngineError as err:
                 raise RuntimeError(f"{name} could not complete {element}: {err.detail} {err.errors or ''}") from err
             self.actions += 1
+
+    def instance_committee(self, iid: str) -> str | None:
+        with self.engine.db.transaction() as session:
+            return session.get(Instance, iid).committee
 
     def data(self, iid: str) -> dict:
         with self.engine.db.transaction() as session:

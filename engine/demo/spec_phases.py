@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.demo.driver import Driver, Program
+from engine.rules.workdays import BEIJING
 
 AUTHORITY = "samr"
 
@@ -94,12 +95,15 @@ def open_vote(d: Driver, team: Team, iid: str, spec_id: str) -> Program:
     """P9 steps 1–3: completeness, the chair's consent, papers out, the chief reviewer, the vote opened."""
     d.do(team.secretariat, iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     d.do(team.chair, iid, "p9_task_consent_chair", {"consent": True, "consent_opinion": "同意提交审定"})
-    d.do(team.secretariat, iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": day(d, 31)})
     chief = team.voters[-1]
-    d.grant(chief, f"chief_reviewer:spec/{spec_id}")
+    d.register_chief(team.secretariat, d.instance_committee(iid), chief)
+    d.do(team.secretariat, iid, "p9_task_designate", {"chief_reviewer": chief, "designation_reason": "专业对口"})
+    d.do(team.secretariat, iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": day(d, 31)})
     d.do(chief, iid, "p9_task_chief", {"chief_opinion": "技术内容正确，编写规范", "chief_recommendation": "pass"})
     yield 30
-    d.do(team.secretariat, iid, "p9_task_open_vote", {"vote_note": "审定会议"})
+    held_on = d.clock.now().astimezone(BEIJING).date().isoformat()  # the review meeting (会审), all attending
+    d.do(team.secretariat, iid, "p9_task_open_vote", {"meeting_held_on": held_on, "meeting_place": "审定会议会场",
+                                                      "attendees": list(team.voters), "vote_note": "审定会议"})
 
 
 def pass_review(d: Driver, team: Team, iid: str) -> Program:

@@ -1,7 +1,10 @@
-"""P9 technical review (审定): consent, papers, the gate before the vote (BR2, BR13), the tally (BR1, BR2,
-BR7, BR14: quorum of the appointed voting members as the vote opened, pass share of those voting, non-voters
-recorded apart), minutes, and
-failing twice. Who may vote or chief-review is the engine's duty rules (BR3, BR4, BR7) at claim time."""
+"""P9 technical review (审定): consent, papers, the gate before the vote (BR2, BR13), the meeting (会审) or the
+correspondence ballot (函审), the tally (BR1, BR2, BR7, BR14: quorum of the appointed voting members as the vote
+opened, non-voters recorded apart), minutes whatever the outcome, and failing twice.
+
+A meeting review counts attendance against the quorum and the pass share over the voting members present (those
+present vote); a correspondence review counts the ballots returned within ``review_vote_window`` for both.
+Who may vote or chief-review is the engine's duty rules (BR3, BR4, BR7) at claim time."""
 from __future__ import annotations
 
 from fractions import Fraction
@@ -9,9 +12,12 @@ from math import ceil
 
 from sqlalchemy import func, select
 
-from engine.access.models import User
+from engine.access import accounts as users
+from engine.access import conflicts
+from engine.access.actors import Grant
+from engine.access.models import RoleAssignment, User
 from engine.bpmn.service_tasks import ServiceContext, service
-from engine.committees import appointments
+from engine.committees import appointments, reviewers
 from engine.committees import registry as committee_registry
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.history.models import Event
@@ -27,6 +33,7 @@ from engine.specifications.common import (
     committee_state,
     iso,
     now,
+    parse_date,
     profile,
     ratio,
     spec_of,
@@ -34,6 +41,7 @@ from engine.specifications.common import (
 )
 
 CHOICES = ("yes", "no", "abstain")
+MEETING, CORRESPONDENCE = "meeting", "correspondence"
 
 
 @service("review_open")
@@ -67,6 +75,35 @@ def review_papers_sent(ctx: ServiceContext, data: dict) -> dict:
     earliest = after(ctx, "papers_before_review", spec.papers_sent_at)
     change(ctx, spec, "review_papers_sent", mode=data.get("review_mode"), earliest_vote=earliest)
     return {"papers_sent_at": iso(spec.papers_sent_at), "earliest_vote_at": iso(earliest)}
+
+
+@service("review_designate_chief")
+def review_designate_chief(ctx: ServiceContext, data: dict) -> dict:
+    """The secretariat designates the chief reviewer (主审人) from the committee's register of qualified reviewers;
+    a drafter or drafting-unit colleague (BR3) or a declared conflict (BR4) is refused here, not only at claim.
+    The designation grants ``chief_reviewer`` for this specification and only the designated reviewer takes the
+    chief review and the confirmation of changes."""
+    spec = spec_of(ctx, data)
+    name = str(data.get("chief_reviewer") or "").strip()
+    entry = reviewers.active(ctx.session, ctx.instance.committee, name)
+    if entry is None:
+        raise Forbidden(f"{name} is not in the chief-reviewer register (主审人名录) of {ctx.instance.committee}; "
+                        "register the qualification first.", rule="chief-reviewer-register")
+    user = ctx.session.scalar(select(User).where(User.username == name))
+    if name in (spec.drafters or []) or (user.unit and user.unit in (spec.drafting_units or [])):
+        raise Forbidden(f"{name} drafts {spec.id} or works in a drafting unit: not its chief reviewer.", rule="BR3")
+    if conflicts.has(ctx.session, name, spec.id):
+        raise Forbidden(f"{name} declared a conflict of interest with {spec.id} (回避).", rule="BR4")
+    grant = Grant("chief_reviewer", f"spec/{spec.id}")
+    held = ctx.session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.role == grant.role, RoleAssignment.scope == grant.scope,
+        RoleAssignment.revoked_at.is_(None)))
+    if held is None:
+        users.grant_role(ctx.session, user, grant, actor=actor_name(ctx),
+                         reason=f"指定为 {spec.id} 主审人（名录 #{entry.id}）")
+    change(ctx, spec, "chief_reviewer_designated", chief_reviewer=name, register_entry=entry.id,
+           field=entry.field, reason=data.get("designation_reason"))
+    return {"chief_reviewer": name, "chief_reviewer_field": entry.field}
 
 
 def _voting_base(ctx: ServiceContext, spec) -> appointments.VotingBase:
@@ -117,15 +154,58 @@ def review_gate(ctx: ServiceContext, data: dict) -> dict:
         raise Conflict(f"Only {len(base.members)} appointed members of {ctx.instance.committee} may vote on "
                        f"{spec.id}; a review needs at least {minimum} (profile review_min_voters).",
                        rule="review_min_voters")
-    voters = base.voters
+    mode = MEETING if data.get("review_mode") == MEETING else CORRESPONDENCE
+    if mode == MEETING:
+        meeting = _meeting(ctx, data, spec, base)
+        voters = meeting["present_voters"]
+    else:
+        meeting = None
+        voters = base.voters
     corresponding = _appointed(ctx, "corresponding_member")
     observers = role_holders(ctx.session, "observer", ctx.instance) if spec.livelihood else []
     voting_base = {**base.record(), "opened_at": iso(now())}
-    change(ctx, spec, "review_opened", voting_members=len(base.members), voters=len(voters),
-           voting_base=voting_base["member_ids"], corresponding=len(corresponding), observers=len(observers))
+    window = {"opened_at": iso(now()), "closes_at": iso(after(ctx, "review_vote_window", now()))}
+    change(ctx, spec, "review_opened", mode=mode, voting_members=len(base.members), voters=len(voters),
+           voting_base=voting_base["member_ids"], corresponding=len(corresponding), observers=len(observers),
+           meeting=meeting, ballot_window=window)
     return {"voters": voters, "voting_member_count": len(base.members), "voting_base": voting_base,
+            "review_mode": mode, "meeting": meeting, "ballot_window": window,
             "corresponding_members": corresponding, "observers": observers, "livelihood": bool(spec.livelihood),
             "ballots": [], "opinions": [], "observations": []}
+
+
+def _meeting(ctx: ServiceContext, data: dict, spec, base: appointments.VotingBase) -> dict:
+    """The review meeting as the secretariat records it when it opens the vote: date, place and who attended.
+    Appointed voting members present count towards the quorum and vote; anyone else attends without counting
+    (drafters BR3, declared conflicts BR4, corresponding members, observers, guests)."""
+    missing = [f for f in ("meeting_held_on", "meeting_place", "attendees") if not data.get(f)]
+    if missing:
+        raise InvalidInput("A meeting review (会审) records the meeting: " + ", ".join(missing) + " required.",
+                           [{"field": f, "message": "required for a meeting review"} for f in missing])
+    held = parse_date(data.get("meeting_held_on"), "meeting_held_on")
+    today = now().astimezone(BEIJING).date()
+    earliest = after(ctx, "papers_before_review", spec.papers_sent_at).astimezone(BEIJING).date()
+    if held > today:
+        raise InvalidInput(f"The meeting is recorded when it is held: {held} is after today ({today}).",
+                           [{"field": "meeting_held_on", "message": "in the future"}])
+    if held < earliest:
+        raise Forbidden(f"The meeting of {held} was before the papers period ended ({earliest}, "
+                        "papers_before_review).", rule="BR2", reasons=["papers_before_review"])
+    attendees = [str(a) for a in data.get("attendees") or []]
+    voting = set(base.voters)
+    excluded = {e["username"]: e["rule"] for e in base.excluded}
+    present = sorted(a for a in attendees if a in voting)
+    others = [{"username": a, "counted": False, "why": excluded.get(a, "not an appointed voting member")}
+              for a in attendees if a not in voting]
+    members = len(base.members)
+    quorum = ratio(ctx, "review_quorum")
+    return {"date": held.isoformat(), "place": str(data.get("meeting_place")).strip(),
+            "present_voters": present, "attendance": len(present), "voting_members": members,
+            "quorum_required": ceil(members * quorum),
+            "quorate": members > 0 and Fraction(len(present), members) >= quorum,
+            "absent": sorted(voting - set(present)) + [m["name"] for m in base.members if not m["has_account"]],
+            "not_counted": others, "other_attendees": data.get("other_attendees"),
+            "recorded_by": actor_name(ctx), "recorded_at": iso(now())}
 
 
 def _round_tasks(ctx: ServiceContext, clause) -> list[Task]:
@@ -169,14 +249,18 @@ def review_tally(ctx: ServiceContext, data: dict) -> dict:
     counts = {choice: sum(1 for b in ballots if b["choice"] == choice) for choice in CHOICES}
     cast = len(ballots)
     quorum, share = ratio(ctx, "review_quorum"), ratio(ctx, "review_pass")
-    quorum_met = members > 0 and Fraction(cast, members) >= quorum
-    passed = quorum_met and cast > 0 and Fraction(counts["yes"], cast) >= share
+    meeting = data.get("meeting") if data.get("review_mode") == MEETING else None
+    # 会审: attendance makes the quorum, the members present the pass base; 函审: the ballots returned, both
+    present = int(meeting["attendance"]) if meeting else cast
+    quorum_met = members > 0 and Fraction(present, members) >= quorum
+    passed = quorum_met and present > 0 and Fraction(counts["yes"], present) >= share
     opinions = _submitted(ctx, _round_tasks(ctx, Task.role == "corresponding_member"), "opinion")
     observations = _submitted(ctx, _round_tasks(ctx, Task.duty == "observe"), "observation")
-    result = {"round": spec.review_round, "voting_members": members, "voting_base": data.get("voting_base"),
-              "cast": cast, **counts,
+    result = {"round": spec.review_round, "mode": MEETING if meeting else CORRESPONDENCE, "meeting": meeting,
+              "ballot_window": data.get("ballot_window"), "voting_members": members,
+              "voting_base": data.get("voting_base"), "present": present, "cast": cast, **counts,
               "quorum": str(quorum), "quorum_required": ceil(members * quorum), "quorum_met": quorum_met,
-              "pass_share": str(share), "pass_required": ceil(cast * share), "passed": passed,
+              "pass_share": str(share), "pass_required": ceil(present * share), "passed": passed,
               "ballots": ballots, "excluded_ballots": excluded, "corresponding_opinions": opinions,
               "observer_opinions": observations, "tallied_at": iso(now()), "tallied_by": actor_name(ctx)}
     spec.review, spec.review_passed = result, passed
@@ -186,19 +270,27 @@ def review_tally(ctx: ServiceContext, data: dict) -> dict:
 
 @service("review_minutes")
 def review_minutes(ctx: ServiceContext, data: dict) -> dict:
-    """The conclusion and minutes of a passed review (BR1 needs them at submission)."""
+    """The conclusion and minutes of every round, passed or not (BR1 needs them at submission); the conclusion
+    follows the tally: a failed vote concludes ``fail``, a passed one ``pass`` or ``pass_with_changes``."""
     spec = spec_of(ctx, data)
-    if not spec.review_passed:
-        raise Conflict("Minutes of a passed review are recorded only after the vote passed.")
+    conclusion = data.get("review_conclusion")
+    if spec.review_passed and conclusion == "fail":
+        raise Conflict("The vote passed: the conclusion is pass or pass with changes, not fail.",
+                       rule="review_conclusion")
+    if not spec.review_passed and conclusion != "fail":
+        raise Conflict("The vote did not pass (quorum or pass share): the conclusion is fail.",
+                       rule="review_conclusion")
     minutes = str(data.get("minutes") or "").strip()
     if not minutes:
         raise InvalidInput("The review minutes (会议纪要) are required.", [{"field": "minutes", "message": "required"}])
     documents = spec_documents.check(ctx.session, ctx.instance, spec, data.get("minutes_document_id"),
                                      "minutes_document_id")
-    spec.minutes, spec.review_conclusion = minutes, data.get("review_conclusion")
+    spec.minutes, spec.review_conclusion = minutes, conclusion
+    spec.review = {**(spec.review or {}), "minutes": minutes, "conclusion": conclusion,
+                   "minutes_documents": [d["sha256"] for d in documents]}
     if documents:
         spec_documents.attach(spec, "review", {"审定会议纪要": documents})
-    change(ctx, spec, "review_minutes", conclusion=spec.review_conclusion,
+    change(ctx, spec, "review_minutes", round=spec.review_round, conclusion=conclusion, minutes=minutes,
            required_changes=data.get("required_changes"), minutes_sha256=[d["sha256"] for d in documents])
     return {}
 

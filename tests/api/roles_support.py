@@ -5,7 +5,7 @@ from engine.access import accounts as users
 from engine.access.actors import Grant
 from tests.conftest import PASSWORD, Caller
 
-RULE_CODES = {"lane-role": "lane", "auditor-read-only": "read"}
+RULE_CODES = {"lane-role": "lane", "auditor-read-only": "read", "chief-reviewer-register": "keeper"}
 
 
 def make_user(engine, name: str, *grants: str, unit: str | None = None) -> None:

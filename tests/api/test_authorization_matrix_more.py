@@ -23,6 +23,7 @@ from tests.api import test_authorization_matrix as first
 from tests.api import test_authorization_matrix_filing as filing
 from tests.api import test_authorization_matrix_operations as operations
 from tests.api import test_authorization_matrix_plans as plans
+from tests.api import test_authorization_matrix_reviewers as reviewers
 from tests.api import test_authorization_matrix_scorecard as scorecard
 from tests.api.roles_support import log_in, mismatches, outcome, table
 from tests.api.test_authorization_matrix import IN, LANES, NOT_SCOPED, OUT
@@ -70,6 +71,7 @@ COLUMN_OPERATIONS = {
     "stop": "POST /schedules/{schedule_id}/deactivate",
     **operations.COLUMN_OPERATIONS,  # test_authorization_matrix_operations.py
     **plans.COLUMN_OPERATIONS,  # test_authorization_matrix_plans.py
+    **reviewers.COLUMN_OPERATIONS,  # test_authorization_matrix_reviewers.py
     **filing.COLUMN_OPERATIONS,  # test_authorization_matrix_filing.py
     **scorecard.COLUMN_OPERATIONS,  # test_authorization_matrix_scorecard.py
 }
@@ -208,7 +210,8 @@ anonymous             404     hide     public  public   401        401   401
 # reaches only schedules whose subjects lie under its level and jurisdiction).
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 TABLES = [FIRST_IN_SCOPE, IN_SCOPE_REGISTRY, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION,
-          operations.IN_SCOPE_OPERATIONS, plans.IN_SCOPE_PLANS, filing.FILING, scorecard.IN_SCOPE_ASSESSMENT]
+          operations.IN_SCOPE_OPERATIONS, plans.IN_SCOPE_PLANS, filing.FILING, scorecard.IN_SCOPE_ASSESSMENT,
+          reviewers.IN_SCOPE_REVIEWERS]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):

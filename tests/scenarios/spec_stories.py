@@ -54,15 +54,47 @@ def p8_through(w: World, iid: str, comments: int = 2) -> list[int]:
     return ids
 
 
-def p9_to_vote(w: World, iid: str, spec_id: str, chief: str = "m1") -> None:
-    """Completeness, the chair's consent, papers, the chief reviewer, papers_before_review later the vote."""
+# who attends a review meeting unless a story says otherwise: every account of MTC12 (those who do not vote there,
+# the drafter or the corresponding member, attend without counting)
+ATTENDEES = ("chair", "vice", "colleague", "m1", "m2", "m3", "m4", "m5", "corr", "drafter")
+
+
+def meeting(w: World, attendees=ATTENDEES, place: str = "北京 中国计量科学研究院") -> dict:
+    """What the secretariat records when the review meeting (会审) is held today."""
+    from engine.rules.workdays import BEIJING
+
+    return {"meeting_held_on": w.clock.now().astimezone(BEIJING).date().isoformat(), "meeting_place": place,
+            "attendees": list(attendees), "vote_note": "审定会议"}
+
+
+def register_chief(w: World, name: str, code: str = "MTC12") -> None:
+    """``name`` in the committee's chief-reviewer register (granted by the committee), once."""
+    listed = w.as_("sec").get("/chief-reviewers", query_string={"committee": code}).get_json()["items"]
+    if name not in [e["username"] for e in listed]:
+        response = w.as_("sec").post("/chief-reviewers", json={
+            "committee": code, "username": name, "field": "质量计量", "qualification": "高级工程师，从事质量计量 15 年",
+            "granted_by_body": "committee", "reason": "委员会全体会议通过"})
+        assert response.status_code == 201, response.get_json()
+
+
+def designate(w: World, iid: str, chief: str) -> None:
+    """The secretariat designates ``chief`` (registered first) as the chief reviewer (P9 step 2)."""
+    register_chief(w, chief)
+    w.do("sec", iid, "p9_task_designate", {"chief_reviewer": chief, "designation_reason": "专业对口"})
+
+
+def p9_to_vote(w: World, iid: str, spec_id: str, chief: str = "m1", mode: str = "meeting",
+               attendees=ATTENDEES) -> None:
+    """Completeness, the chair's consent, papers, the chief reviewer, papers_before_review later the vote: the
+    meeting held with ``attendees`` (会审), or the correspondence ballot opened (函审)."""
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True, "consent_opinion": "同意提交审定"})
-    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": "2026-12-01"})
-    w.grant(chief, f"chief_reviewer:spec/{spec_id}")
+    designate(w, iid, chief)
+    w.do("sec", iid, "p9_task_papers", {"review_mode": mode, "meeting_date": "2026-12-01"} if mode == "meeting"
+         else {"review_mode": mode})
     w.do(chief, iid, "p9_task_chief", {"chief_opinion": "技术内容正确", "chief_recommendation": "pass"})
     w.advance(days=30, seconds=1)  # papers_before_review: its reminder timer fires, the vote may open
-    w.do("sec", iid, "p9_task_open_vote", {"vote_note": "审定会议"})
+    w.do("sec", iid, "p9_task_open_vote", meeting(w, attendees) if mode == "meeting" else {"vote_note": "函审"})
 
 
 def vote(w: World, iid: str, choices: dict[str, str]) -> None:

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.scenarios.spec_stories import p9_to_vote, vote
+from tests.scenarios.spec_stories import designate, meeting, p9_to_vote, vote
 from tests.scenarios.spec_support import (
     MEMBERS,
     VOTERS,
@@ -42,6 +42,11 @@ def count(w, iid: str) -> dict:
     return w.spec(SPEC)["review"]
 
 
+def fail_minutes(w, iid: str, minutes: str = "审定未通过，退回修改。") -> None:
+    """The minutes of a failed round: kept like any other (the conclusion follows the tally)."""
+    w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "fail", "minutes": minutes})
+
+
 def test_main_path_passes_with_ballots_and_recorded_opinions(w):
     w.grant("observer", f"observer:spec/{SPEC}")
     iid = start(w)
@@ -67,7 +72,8 @@ def test_main_path_passes_with_ballots_and_recorded_opinions(w):
     assert spec["review_passed"] and spec["minutes"] == "审定会议纪要" and spec["review_conclusion"] == "pass"
     assert spec["consent"]["by"] == "chair" and spec["papers_sent_at"] is not None
     assert [c["action"] for c in spec["changes"]] == [
-        "review_round_started", "review_consented", "review_papers_sent", "review_opened", "review_tallied",
+        "review_round_started", "review_consented", "chief_reviewer_designated", "review_papers_sent", "review_opened",
+        "review_tallied",
         "review_minutes", "review_passed"]
 
 
@@ -94,7 +100,8 @@ def test_failing_twice_cancels_the_project(w):
     vote(w, iid, {"chair": "no", "vice": "no", "m1": "yes", "m2": "yes", "m3": "yes", "m4": "yes"})
     w.advance(days=16)  # the vote window closes
     first = count(w, iid)
-    assert first["cast"] == 6 and first["quorum_met"] and not first["passed"]  # 4/6 yes < 3/4
+    assert first["cast"] == 6 and first["quorum_met"] and not first["passed"]  # 4 yes of 8 present < 3/4
+    fail_minutes(w, iid)
     assert w.open_elements(iid) == ["p9_task_revise"]
     assert w.spec(SPEC)["review_failures"] == 1
     w.do("drafter", iid, "p9_task_revise", {"revision_summary": "按意见全面修改"})
@@ -104,6 +111,7 @@ def test_failing_twice_cancels_the_project(w):
     w.do("corr", iid, "p9_task_opinion", {"opinion": {"text": "不赞成"}})  # the last branch: the vote can be counted
     second = count(w, iid)
     assert second["round"] == 2 and second["cast"] == 8 and second["no"] == 8
+    fail_minutes(w, iid, "第二次审定未通过。")
     instance = w.instance(iid)
     assert instance["state"] == "completed" and instance["data"]["review_outcome"] == "cancelled"
     spec = w.spec(SPEC)
@@ -117,8 +125,9 @@ def test_failing_once_then_passing(w):
     assert w.open_elements(iid) == ["p9_task_opinion"]  # the corresponding member's window is still open
     w.advance(days=16)
     count(w, iid)
+    fail_minutes(w, iid)
     w.do("drafter", iid, "p9_task_revise", {"revision_summary": "修改"})
-    p9_to_vote(w, iid, SPEC)
+    p9_to_vote(w, iid, SPEC, mode="correspondence")  # 函审: the ballots returned make quorum and pass base
     vote(w, iid, {"chair": "yes", "vice": "yes", "m1": "yes", "m2": "yes", "m3": "yes", "m4": "abstain"})
     w.advance(days=16)
     result = count(w, iid)
@@ -128,7 +137,7 @@ def test_failing_once_then_passing(w):
 
 def test_vote_window_closes_without_quorum(w, engine):
     iid = start(w)
-    p9_to_vote(w, iid, SPEC)
+    p9_to_vote(w, iid, SPEC, mode="correspondence")
     vote(w, iid, {"chair": "yes", "vice": "yes", "m1": "yes", "m2": "yes", "m3": "yes"})
     w.advance(days=14)
     assert len([t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] is None]) == 3  # still open
@@ -137,6 +146,8 @@ def test_vote_window_closes_without_quorum(w, engine):
     result = count(w, iid)
     assert result["cast"] == 5 and result["yes"] == 5 and not result["quorum_met"] and not result["passed"]
     assert result["quorum_required"] == 6  # 2/3 of 8 voting members
+    assert w.open_elements(iid) == ["p9_task_minutes"]
+    fail_minutes(w, iid, "函审回函不足三分之二。")
     assert w.open_elements(iid) == ["p9_task_revise"]
 
 
@@ -153,7 +164,7 @@ def test_consent_by_a_vice_chair_refused_then_given(w):
     w.do("drafter", iid, "p9_task_supplement", {"supplement_note": "已论证"})
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "vice_chair"})
     w.do("vice", iid, "p9_task_consent_vice", {"consent": True})
-    assert w.open_elements(iid) == ["p9_task_papers"]
+    assert w.open_elements(iid) == ["p9_task_designate"]
     assert w.spec(SPEC)["consent"] == {**w.spec(SPEC)["consent"], "by": "vice", "role": "vice_chair", "consent": True}
 
 
@@ -161,6 +172,7 @@ def test_br2_refuses_the_vote_before_the_papers_period_and_allows_it_after(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "correspondence"})
     w.grant("m1", f"chief_reviewer:spec/{SPEC}")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -177,6 +189,7 @@ def test_br2_papers_before_review_is_a_visible_timer(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     seen = w.as_("sec").get(f"/instances/{iid}").get_json()
     [timer] = [t for t in seen["timers"] if t["element_id"] == "p9_timer_papers"]
@@ -194,7 +207,7 @@ def test_br2_papers_before_review_is_a_visible_timer(w):
     assert [n["message"] for n in w.notifications("sec") if "送达期满" in n["message"]] == [
         "送达期满，可以召开审定会议或发起函审"]
     assert all(t["element_id"] != "p9_timer_papers" for t in w.instance(iid)["timers"])
-    w.do("sec", iid, "p9_task_open_vote", {})
+    w.do("sec", iid, "p9_task_open_vote", meeting(w))
     assert len(w.tasks(iid, "p9_task_vote")) == 8
 
 
@@ -204,6 +217,7 @@ def test_br2_refuses_while_comments_are_open(w, engine):
     iid = w.start("sec", "technical_review", scope=spec_scope("JJF-2026-102"))["id"]
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m1", "chief_reviewer:spec/JJF-2026-102")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -218,6 +232,7 @@ def test_br13_refuses_a_review_when_the_term_expired(w, engine):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m1", f"chief_reviewer:spec/{SPEC}")
     w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -226,13 +241,14 @@ def test_br13_refuses_a_review_when_the_term_expired(w, engine):
     refused = w.do("sec", iid, "p9_task_open_vote", {}, status=403)
     assert refused.get_json()["rule"] == "BR13"
     set_committee(engine, term_end=date(2031, 3, 31))  # renewed
-    w.do("sec", iid, "p9_task_open_vote", {})
+    w.do("sec", iid, "p9_task_open_vote", meeting(w))
 
 
 def test_br3_no_drafter_nor_drafting_unit_as_chief_reviewer(w):
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m2")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     task = w.task(iid, "p9_task_chief")
     for name in ("drafter", "colleague"):
@@ -346,6 +362,7 @@ def test_br14_review_min_voters_counts_the_appointed_committee_not_grants(w, eng
     iid = start(w)
     w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
     w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m2")
     w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting"})
     w.grant("m2", f"chief_reviewer:spec/{SPEC}")
     w.do("m2", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
@@ -363,3 +380,131 @@ def test_ballots_are_due_when_the_vote_window_closes(w):
     assert {t["due_at"] for t in w.tasks(iid, "p9_task_vote")} == {deadline}
     mine = w.as_(VOTERS[0]).get("/tasks", query_string={"instance_id": iid, "actionable": "true"}).get_json()
     assert {t["due_at"] for t in mine["items"] if t["element_id"] == "p9_task_vote"} == {deadline}
+
+
+# ----- 会审 and 函审 (issue 14 item 4) ---------------------------------------------------------------------
+def test_meeting_review_records_the_meeting_and_counts_attendance_against_the_quorum(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, attendees=("chair", "vice", "m1", "m2", "m3", "drafter"))  # 5 of 8 voting members
+    data = w.instance(iid)["data"]
+    assert data["review_mode"] == "meeting" and sorted(data["voters"]) == ["chair", "m1", "m2", "m3", "vice"]
+    held = data["meeting"]
+    assert held["place"] and held["attendance"] == 5 and held["quorum_required"] == 6 and not held["quorate"]
+    assert held["not_counted"] == [{"username": "drafter", "counted": False, "why": "not an appointed voting member"}]
+    assert sorted(held["absent"]) == ["colleague", "m4", "m5"]
+    assert len(w.tasks(iid, "p9_task_vote")) == 5  # those present vote; the absent get no ballot
+    vote(w, iid, {name: "yes" for name in ("chair", "vice", "m1", "m2", "m3")})
+    w.advance(days=16)
+    result = count(w, iid)
+    assert result["mode"] == "meeting" and result["present"] == 5 and result["yes"] == 5
+    assert not result["quorum_met"] and not result["passed"]  # 5 present < 2/3 of 8, however they voted
+    fail_minutes(w, iid, "出席委员不足三分之二，会议不能形成审定结论。")
+    assert w.open_elements(iid) == ["p9_task_revise"]
+
+
+def test_meeting_review_pass_share_counts_the_members_present(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, attendees=("chair", "vice", "m1", "m2", "m3", "m4"))  # 6 of 8: quorate
+    assert w.instance(iid)["data"]["meeting"]["quorate"]
+    task = w.tasks(iid, "p9_task_vote")[0]
+    refused = w.as_("m5").post(f"/tasks/{task['id']}/claim")  # absent from the meeting: no ballot
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "BR14"
+    vote(w, iid, {"chair": "yes", "vice": "yes", "m1": "yes", "m2": "yes", "m3": "yes", "m4": "abstain"})
+    w.do("corr", iid, "p9_task_opinion", {"opinion": {"text": "无意见"}})
+    result = count(w, iid)  # every member present voted, the opinions are in: no need to wait for the window
+    assert result["present"] == 6 and result["pass_required"] == 5 and result["passed"]  # 5 of 6 present ≥ 3/4
+    w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "pass", "minutes": "审定会议纪要：通过。"})
+    assert w.spec(SPEC)["review"]["meeting"]["date"] == w.instance(iid)["data"]["meeting"]["date"]
+
+
+def test_meeting_review_refuses_a_vote_without_its_meeting_record(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    designate(w, iid, "m1")
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "meeting", "meeting_date": "2026-04-01"})
+    w.grant("m1", f"chief_reviewer:spec/{SPEC}")
+    w.do("m1", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    w.advance(days=31)
+    missing = w.do("sec", iid, "p9_task_open_vote", {**meeting(w), "meeting_place": ""}, status=422).get_json()
+    assert [e["field"] for e in missing["errors"]] == ["meeting_place"]
+    today = date.fromisoformat(meeting(w)["meeting_held_on"])
+    early = w.do("sec", iid, "p9_task_open_vote", {**meeting(w), "meeting_held_on": str(today - timedelta(days=5))},
+                 status=403).get_json()
+    assert early["rule"] == "BR2"  # held before the papers period ended
+    w.do("sec", iid, "p9_task_open_vote", {**meeting(w), "meeting_held_on": str(today + timedelta(days=1))},
+         status=422)  # a meeting is recorded once held
+    assert w.tasks(iid, "p9_task_vote") == []
+    w.do("sec", iid, "p9_task_open_vote", meeting(w))
+    assert len(w.tasks(iid, "p9_task_vote")) == 8
+
+
+def test_correspondence_review_runs_the_ballot_window(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC, mode="correspondence")
+    data = w.instance(iid)["data"]
+    assert data["review_mode"] == "correspondence" and data["meeting"] is None
+    assert len(w.tasks(iid, "p9_task_vote")) == 8  # every voting member gets a ballot
+    [timer] = [t for t in w.instance(iid)["timers"] if t["element_id"] == "p9_timer_vote"]
+    window = data["ballot_window"]
+    assert timer["due_at"][:19] == window["closes_at"][:19]  # the ballot window is the boundary timer
+    vote(w, iid, {name: "yes" for name in ("chair", "vice", "m1", "m2", "m3", "m4")})
+    w.advance(days=15, seconds=1)  # review_vote_window closes the ballot
+    result = count(w, iid)
+    assert result["mode"] == "correspondence" and result["ballot_window"] == window
+    assert result["present"] == result["cast"] == 6 and result["quorum_met"] and result["passed"]  # 6/8, 6/6
+
+
+def test_minutes_are_kept_whatever_the_outcome(w):
+    iid = start(w)
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {name: "no" for name in VOTERS})
+    w.advance(days=16)
+    count(w, iid)
+    refused = w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "pass", "minutes": "通过"}, status=409)
+    assert refused.get_json()["rule"] == "review_conclusion"  # the conclusion follows the tally
+    fail_minutes(w, iid, "审定会议纪要：技术指标论证不足，不通过。")
+    spec = w.spec(SPEC)
+    assert spec["minutes"] == "审定会议纪要：技术指标论证不足，不通过。" and spec["review_conclusion"] == "fail"
+    assert spec["review"]["minutes"] == spec["minutes"] and not spec["review_passed"]
+    [kept] = [c for c in spec["changes"] if c["action"] == "review_minutes"]
+    assert kept["data"]["conclusion"] == "fail" and kept["data"]["minutes"] == spec["minutes"]
+    w.do("drafter", iid, "p9_task_revise", {"revision_summary": "修改"})
+    p9_to_vote(w, iid, SPEC)
+    vote(w, iid, {name: "yes" for name in VOTERS})
+    w.advance(days=16)
+    count(w, iid)
+    refused = w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "fail", "minutes": "不通过"}, status=409)
+    assert refused.get_json()["rule"] == "review_conclusion"
+    w.do("sec", iid, "p9_task_minutes", {"review_conclusion": "pass", "minutes": "第二轮通过"})
+    minutes = [(c["data"]["round"], c["data"]["conclusion"]) for c in w.spec(SPEC)["changes"]
+               if c["action"] == "review_minutes"]
+    assert minutes == [(1, "fail"), (2, "pass")]  # each round's minutes stay on the record
+
+
+# ----- the chief reviewer designated from the register (issue 14 item 4) -------------------------------------
+def test_chief_reviewer_is_designated_from_the_register_not_by_a_grant(w):
+    iid = start(w)
+    w.do("sec", iid, "p9_task_check", {"review_complete": True, "consent_by": "chair"})
+    w.do("chair", iid, "p9_task_consent_chair", {"consent": True})
+    unlisted = w.do("sec", iid, "p9_task_designate", {"chief_reviewer": "m3"}, status=403).get_json()
+    assert unlisted["rule"] == "chief-reviewer-register"  # not in the register
+    refused = w.as_("m1").post("/chief-reviewers", json={"committee": "MTC12", "username": "m3", "field": "质量",
+                                                         "qualification": "高工", "granted_by_body": "committee"})
+    assert refused.status_code == 403 and refused.get_json()["rule"] == "chief-reviewer-register"  # a member can't
+    from tests.scenarios.spec_stories import register_chief
+    register_chief(w, "colleague")
+    same_unit = w.do("sec", iid, "p9_task_designate", {"chief_reviewer": "colleague"}, status=403)
+    assert same_unit.get_json()["rule"] == "BR3"
+    designate(w, iid, "m3")
+    assert w.spec(SPEC)["changes"][-1]["action"] == "chief_reviewer_designated"
+    w.do("sec", iid, "p9_task_papers", {"review_mode": "correspondence"})
+    w.grant("m4", f"chief_reviewer:spec/{SPEC}")  # an administrator's grant alone does not make a chief reviewer
+    task = w.task(iid, "p9_task_chief")
+    assert w.as_("m4").post(f"/tasks/{task['id']}/claim").get_json()["rule"] == "designation"
+    w.do("m3", iid, "p9_task_chief", {"chief_opinion": "可以", "chief_recommendation": "pass"})
+    [entry] = [e for e in w.as_("sec").get("/chief-reviewers").get_json()["items"] if e["username"] == "m3"]
+    revoked = w.as_("authority").post(f"/chief-reviewers/{entry['id']}/revoke", json={"reason": "试"})
+    assert revoked.get_json()["rule"] == "chief-reviewer-register"  # granted by the committee: it revokes
+    assert w.as_("sec").post(f"/chief-reviewers/{entry['id']}/revoke", json={"reason": "资格到期"}).status_code == 200
+    assert "m3" not in [e["username"] for e in w.as_("sec").get("/chief-reviewers").get_json()["items"]]

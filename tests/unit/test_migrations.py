@@ -17,7 +17,8 @@ def _differences(url: str) -> list:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            options = {"compare_type": True, "include_name": tables.managed}
+            context = MigrationContext.configure(connection, opts=options)
             return compare_metadata(context, tables.metadata)
     finally:
         engine.dispose()

@@ -11,7 +11,7 @@ target_metadata = tables.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=tables.managed)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -19,7 +19,8 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connectable = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_name=tables.managed)
         with context.begin_transaction():
             context.run_migrations()
     connectable.dispose()

@@ -1,5 +1,7 @@
 """filing and consistency: search documents of specifications with the store's full-text index (SQLite FTS5 and
-its vocabulary table; PostgreSQL tsvector with GIN), consistency findings, filings and their objections
+its vocabulary table; PostgreSQL tsvector with GIN), consistency findings, filings and their objections.
+Specifications registered before this revision are indexed by the engine after upgrading (WorkflowEngine.migrate),
+not here: a migration never runs today's code against yesterday's tables.
 
 Revision ID: 0017
 Revises: 0016
@@ -78,18 +80,6 @@ def upgrade() -> None:
         sa.Column("answered_at", sa.DateTime(timezone=True)),
     )
     op.create_index("ix_filing_objections_filing", "filing_objections", ["filing_id", "id"])
-    _index_existing()
-
-
-def _index_existing() -> None:
-    """Specifications registered before this revision get their search documents now."""
-    from sqlalchemy.orm import Session
-
-    from engine.consistency import index
-
-    with Session(bind=op.get_bind()) as session:
-        index.rebuild(session)
-        session.flush()
 
 
 def downgrade() -> None:
