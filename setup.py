@@ -1,12 +1,15 @@
 """The wheel carries the browser builds: before packaging, copy the listed node_modules dist files into
 api/static/vendor/ (package data). Without node_modules (no npm) the wheel is built without them and says so."""
 import importlib.util
+import warnings
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
+# Folders of browser files are data, not Python packages: setuptools' "would be ignored" advice does not apply.
+warnings.filterwarnings("ignore", message=r"Package 'api\.(static|templates)(\.|')")
 
 
 class BuildWithVendor(build_py):

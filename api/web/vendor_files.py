@@ -17,12 +17,17 @@ PACKAGES = {  # URL name → folder under node_modules with the browser builds
 }
 # Never served: source maps, unminified duplicates, npm metadata and the ES-module builds of Swagger UI.
 SKIP = ("*.map", "*.development.js", "nonmin", "package.json", "README.md", "log.*", "swagger-ui-es-bundle*",
-        "index.html", "*.LICENSE.txt")
+        "index.html")
 PACKAGE_DATA = Path(__file__).resolve().parent.parent / "static" / "vendor"
 
 
 def _ignore(_folder: str, names: list[str]) -> set[str]:
     return {n for n in names if any(fnmatch.fnmatch(n, pattern) for pattern in SKIP)}
+
+
+def _package_root(node_modules: Path, folder: str) -> Path:
+    parts = folder.split("/")
+    return node_modules.joinpath(*parts[:2] if parts[0].startswith("@") else parts[:1])
 
 
 def complete(folder: Path) -> bool:
@@ -40,6 +45,9 @@ def collect(node_modules: Path, dest: Path = PACKAGE_DATA) -> bool:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(source, target, ignore=_ignore)
+        licence = _package_root(node_modules, PACKAGES[name]) / "LICENSE"  # redistributed with its licence
+        if licence.is_file() and not (target / "LICENSE").exists():
+            shutil.copy(licence, target / "LICENSE")
     return True
 
 
