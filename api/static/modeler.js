@@ -8,6 +8,12 @@
   const findings = document.getElementById("findings");
   const zh = document.documentElement.lang !== "en";
   const DRAFT = "mtcflow.modeler.draft";
+  if (!window.BpmnJS || !window.mtcLint || !window.mtcPanel) {  // npm packages missing: say so, do not throw
+    status.className = "error";
+    status.textContent = t("modeler.missing");
+    document.querySelectorAll("#validate, #deploy").forEach((b) => { b.disabled = true; });
+    return;
+  }
   // The panel's and bpmn-js' English labels, in Chinese (the rest stay as bpmn-js wrote them).
   const PANEL_ZH = {
     "General": "常规", "Name": "名称", "ID": "标识", "Documentation": "说明", "Element documentation": "元素说明",

@@ -136,3 +136,11 @@ def test_members_are_not_offered_process_management(page, engine, admin):
     expect(page.get_by_role("link", name="在建模器中编辑")).to_have_count(0)
     page.goto("/admin/definitions")
     expect(page.get_by_role("link", name="新建流程")).to_have_count(0)
+
+
+def test_missing_front_end_packages_are_explained(page, engine):
+    sign_in(page, engine, "modeller", "process_admin")
+    page.route("**/vendor/lint/properties.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto("/admin/modeler")
+    expect(page.locator("#modeler-status")).to_contain_text("建模器所需的前端组件未安装")
+    expect(page.locator("#deploy")).to_be_disabled()
