@@ -14,7 +14,7 @@ def test_dist_files_are_served(app):
     response = client.get("/vendor/bpmn-js/bpmn-viewer.production.min.js")
     assert response.status_code == 200 and b"BpmnJS" in response.data[:100_000] + response.data[-100_000:]
     assert client.get("/vendor/json-editor/jsoneditor.js").status_code == 200
-    lint = client.get("/vendor/lint/bpmnlint.js")  # bundled by frontend/build-lint.cjs at setup
+    lint = client.get("/vendor/lint/bpmnlint.js")  # bundled by frontend/build.cjs at setup
     assert lint.status_code == 200 and b"mtcLint" in lint.data
 
 
