@@ -29,9 +29,10 @@ setup() {
   fi
 }
 
-# Front-end packages (bpmn-js, json-editor, swagger-ui-dist, bpmnlint) from package-lock.json into node_modules/,
-# served by Flask from there; install scripts are not run (none of the served builds needs one). The lint rules
-# are bundled into node_modules/.mtcflow/ by frontend/build-lint.cjs.
+# Front-end packages (bpmn-js, json-editor, swagger-ui-dist, bpmnlint, the properties panel) from package-lock.json
+# into node_modules/; install scripts are not run (none of the served builds needs one). frontend/build.cjs bundles
+# the lint rules and the properties panel into node_modules/.mtcflow/; then the served files are copied into
+# api/static/vendor/ (package data, gitignored), where Flask serves them from, as from an installed wheel.
 frontend() {
   local stamp="node_modules/.installed"
   if ! command -v npm >/dev/null 2>&1; then
@@ -43,10 +44,14 @@ frontend() {
     npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
     touch "$stamp"
   fi
-  local lint="node_modules/.mtcflow/bpmnlint.js"
-  if [ ! -f "$lint" ] || [ -n "$(find frontend -newer "$lint" -type f)" ] || [ "$stamp" -nt "$lint" ]; then
-    echo "» bundling the modeler's lint rules (frontend/ → $lint)"
-    node frontend/build-lint.cjs "$lint"
+  local bundles="node_modules/.mtcflow/properties.js"
+  if [ ! -f "$bundles" ] || [ -n "$(find frontend -newer "$bundles" -type f)" ] || [ "$stamp" -nt "$bundles" ]; then
+    echo "» bundling the modeler's lint rules and properties panel (frontend/ → node_modules/.mtcflow/)"
+    node frontend/build.cjs node_modules/.mtcflow
+    rm -rf api/static/vendor
+  fi
+  if [ ! -d api/static/vendor ]; then
+    "$PY" api/web/vendor_files.py node_modules
   fi
 }
 

@@ -1,7 +1,8 @@
 /* One process key: its versions, links to the modeler, and the difference between two versions. */
 (function () {
   const { api, el, t, when, fill, showError } = window.mtc;
-  const key = document.getElementById("definition").dataset.key;
+  const { key, edit } = document.getElementById("definition").dataset;
+  const editable = edit === "True";
   const body = document.querySelector("#versions tbody");
   const pickA = document.getElementById("diff-a");
   const pickB = document.getElementById("diff-b");
@@ -37,8 +38,8 @@
     fill(body, versions.slice().reverse().map((d) => el("tr", {},
       el("td", {}, "v" + d.version), el("td", {}, d.name || "—"), el("td", {}, when(d.deployed_at)),
       el("td", {}, d.deployed_by || "—"),
-      el("td", {}, el("a", { href: `/admin/modeler?key=${encodeURIComponent(key)}&version=${d.version}` },
-        t("defs.open_modeler"))))), 5);
+      el("td", {}, editable ? el("a", { href: `/admin/modeler?key=${encodeURIComponent(key)}&version=${d.version}` },
+        t("defs.open_modeler")) : ""))), 5);
     for (const [select, chosen] of [[pickA, versions.length - 2], [pickB, versions.length - 1]]) {
       select.replaceChildren(...versions.map((d, i) =>
         el("option", { value: d.version, selected: i === Math.max(chosen, 0) }, "v" + d.version)));

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from api.security import ratelimit, sessions
 from api.security.login import log_in
 from engine.access import accounts as users
+from engine.access.actors import ROLES
 from engine.committees import models as committee_models
 from engine.errors import TooManyRequests, Unauthorized
 from engine.notices import documents
@@ -26,6 +27,27 @@ def login_required(view):
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
     return wrapper
+
+
+def viewer_roles() -> frozenset[str]:
+    """The signed-in user's roles (any scope), read once per request: pages show links only to those who can use
+    them (the API decides again on every call)."""
+    if "viewer_roles" not in g:
+        roles: frozenset[str] = frozenset()
+        token = sessions.current_token()
+        if token:
+            try:
+                with current_app.extensions["mtcflow"].db.transaction() as session:
+                    roles = frozenset(users.actor_for_token(session, token).roles)
+            except Unauthorized:
+                pass
+        g.viewer_roles = roles
+    return g.viewer_roles
+
+
+@bp.app_context_processor
+def _roles_in_templates():
+    return {"viewer_roles": viewer_roles}
 
 
 def _safe_next(target: str | None) -> str:
@@ -120,7 +142,8 @@ def definition(key: str):
 @bp.get("/admin/modeler")
 @login_required
 def modeler():
-    return render_template("modeler.html", key=request.args.get("key", ""), version=request.args.get("version", ""))
+    return render_template("modeler.html", key=request.args.get("key", ""), version=request.args.get("version", ""),
+                           roles=ROLES)
 
 
 @bp.get("/instances")

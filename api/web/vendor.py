@@ -1,5 +1,6 @@
-"""Serve the front-end packages that `npm ci` installed (package.json at the repository root); only the
-built `dist` folders are reachable, and nothing is copied into the repository."""
+"""Serve the front-end builds: from the package's own copy (``api/static/vendor/``, made by the wheel build and
+``./dev.sh``) when present, else from the checkout's ``node_modules/`` (or ``$MTCFLOW_NODE_MODULES``). Only the
+listed ``dist`` folders are reachable."""
 from __future__ import annotations
 
 import os
@@ -7,15 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, send_from_directory
 
+from api.web.vendor_files import PACKAGE_DATA, PACKAGES, complete
 from engine.config import ROOT
 
-PACKAGES = {  # URL name → folder under node_modules with the browser builds
-    "bpmn-js": "bpmn-js/dist",
-    "json-editor": "@json-editor/json-editor/dist",
-    "swagger-ui": "swagger-ui-dist",
-    "bpmnlint": "bpmn-js-bpmnlint/dist/assets",
-    "lint": ".mtcflow",  # frontend/build-lint.cjs: bpmn-js-bpmnlint + our rules, bundled at setup
-}
 bp = Blueprint("vendor", __name__)
 
 
@@ -23,21 +18,27 @@ def node_modules() -> Path:
     return Path(os.environ.get("MTCFLOW_NODE_MODULES") or ROOT / "node_modules")
 
 
+def folder(name: str) -> Path:
+    """Where the files of ``name`` are served from. An explicit $MTCFLOW_NODE_MODULES wins over the package copy."""
+    if not os.environ.get("MTCFLOW_NODE_MODULES") and complete(PACKAGE_DATA):
+        return PACKAGE_DATA / name
+    return node_modules() / PACKAGES[name]
+
+
 def installed() -> bool:
-    return all((node_modules() / folder).is_dir() for folder in PACKAGES.values())
+    return all(folder(name).is_dir() for name in PACKAGES)
 
 
 @bp.get("/vendor/<name>/<path:filename>")
 def asset(name: str, filename: str):
-    folder = PACKAGES.get(name)
-    if folder is None:
+    if name not in PACKAGES:
         abort(404)
-    return send_from_directory(node_modules() / folder, filename, max_age=3600)
+    return send_from_directory(folder(name), filename, max_age=3600)
 
 
 def swagger_ui_url() -> str:
-    """The local swagger-ui-dist when npm installed it, else the public CDN."""
-    if (node_modules() / PACKAGES["swagger-ui"]).is_dir():
+    """The local swagger-ui-dist when it is installed, else the public CDN."""
+    if folder("swagger-ui").is_dir():
         return "/vendor/swagger-ui/"
     return "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
 

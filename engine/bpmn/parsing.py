@@ -6,6 +6,8 @@ size and nesting. Our own conventions live in the ``mtc`` namespace: ``mtc:role`
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from engine.errors import InvalidBpmn
@@ -76,6 +78,17 @@ def _owner_id(element: etree._Element) -> str | None:
 def executable_processes(root: etree._Element) -> list[etree._Element]:
     processes = root.findall(f"{{{BPMN_NS}}}process")
     return [p for p in processes if p.get("isExecutable", "false").lower() == "true"] or processes
+
+
+# bpmn-js names a new diagram's process Process_1 (or Process_ and seven random characters): a key nobody chose,
+# which would make every blank diagram the next version of one another.
+GENERATED_PROCESS_ID = re.compile(r"Process_[0-9a-z]{1,7}")
+
+
+def generated_id_problems(root: etree._Element) -> list[dict]:
+    return [problem(f"process id '{p.get('id')}' is the modeler's default: give the process its own key "
+                    "(e.g. annual_report)", p.get("id"))
+            for p in executable_processes(root) if GENERATED_PROCESS_ID.fullmatch(p.get("id") or "")]
 
 
 def called_elements(root: etree._Element) -> set[str]:

@@ -70,7 +70,8 @@ def _code_errors(root: etree._Element, services: ServiceRegistry) -> list[dict]:
                 check_code(source, mode)
         except (SandboxError, TimerExpressionError) as err:
             errors.append(problem(f"{err}", element_id, line))
-    return errors + bpmn_xml.timer_problems(root) + service_problems(root, services)
+    return errors + bpmn_xml.timer_problems(root) + service_problems(root, services) \
+        + bpmn_xml.generated_id_problems(root)
 
 
 def compile_document(root: etree._Element, resolve: Callable[[str], etree._Element | None],

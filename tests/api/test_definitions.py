@@ -52,6 +52,16 @@ def test_validate_without_deploying(admin):
     assert admin.get("/definitions").get_json()["total"] == 0
 
 
+def test_the_modelers_default_process_id_is_refused(admin):
+    blank = (BPMN / "quick.bpmn").read_text().replace('"quick"', '"Process_1"')
+    assert 'id="Process_1"' in blank
+    found = admin.post("/definitions/validate", data=blank.encode(), content_type="application/xml").get_json()
+    assert not found["valid"] and found["errors"][0]["element_id"] == "Process_1"
+    assert "modeler's default" in found["errors"][0]["message"]
+    refused = admin.post("/definitions", data=blank.encode(), content_type="application/xml")
+    assert refused.status_code == 422 and admin.get("/definitions").get_json()["total"] == 0
+
+
 def test_bundled_processes_deploy(engine):
     deployed = engine.deploy_bundled()
     keys = {key for key, _, _ in deployed}
