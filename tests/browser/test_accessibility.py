@@ -44,7 +44,7 @@ def world(engine, app, clock):
     p9_to_vote(w, iid, SPEC)
     notice = w.start("sec", "notice_window", scope=SCOPE, variables=VARIABLES)["data"]["notice_id"]
     ballot = next(t for t in w.tasks(iid, "p9_task_vote") if t["assignee"] == "m2" or t["assignee"] is None)
-    return {"instance": iid, "notice": notice, "ballot": ballot["id"]}
+    return {"instance": iid, "notice": notice, "ballot": ballot["id"], "world": w}
 
 
 def settle(tab) -> None:
