@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.a11y import axe_source, describe, picture, violations
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import SPEC, world  # noqa: F401  (the fixture)
 from tests.conftest import PASSWORD
 
@@ -113,3 +114,13 @@ def test_an_auditor_replays_with_the_keyboard_only(page, engine, world):  # noqa
     expect(slider).to_have_value("4")
     no_serious(page, source)
     picture(page, "keyboard-replay")
+
+
+def test_diagram_labels_are_drawn_in_the_simplified_chinese_font_on_english_pages(page, engine, world):  # noqa: F811
+    sign_in(page, engine, "auditor")
+    page.goto(f"/instances/{world['instance']}?lang=en")
+    label = page.locator("#diagram .djs-label").first
+    expect(label).to_be_attached()
+    font = label.evaluate("(e) => getComputedStyle(e).fontFamily + ' ' + getComputedStyle(e).fontSize")
+    assert font.startswith('"Noto Sans CJK SC"') and font.endswith(("12px", "13px")), font
+    picture(page, "diagram-labels-en")
