@@ -6,7 +6,7 @@ import logging
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import converters, web
+from api import compression, converters, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     assessment,
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     security_headers.init_app(app, docs_paths=(f"{API_PREFIX}/docs", f"{API_PREFIX}/redoc"))
     web.init_app(app)
+    compression.init_app(app)
 
     @app.get("/healthz")
     def health():

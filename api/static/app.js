@@ -100,7 +100,8 @@
       const count = document.getElementById("bell-count");
       count.textContent = page.unread;
       count.hidden = !page.unread;
-      bell.setAttribute("aria-label", t("bell.label").replace("{n}", page.unread));
+      // the name says the visible words and the count ("提醒 2 条未读"), so voice control can say what it sees
+      document.getElementById("bell-unread").hidden = !page.unread;
       return page.unread;
     } catch (e) {
       return null;
@@ -116,6 +117,37 @@
     return err.message;
   }
 
-  window.mtc = { api, el, t, when, fill, showError, csrf, me: me(), processNames, refreshBell, problemText };
+  /* A box that scrolls must be reachable by keyboard (WCAG 2.1.1): while its content overflows it takes focus
+     and is a named region; tables are put in such a box so a phone scrolls the table, not the page. */
+  function scrollable(box) {
+    const named = () => {
+      const heading = box.closest("section, main").querySelector("h2, h1");
+      return (heading ? heading.textContent.trim() + " · " : "") + t("a11y.scrolls");
+    };
+    const check = () => {
+      const scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", named());
+      } else if (!scrolls && box.getAttribute("tabindex") === "0") {
+        ["tabindex", "role", "aria-label"].forEach((a) => box.removeAttribute(a));
+      }
+    };
+    const observer = new ResizeObserver(check);
+    observer.observe(box);
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
+    new MutationObserver(check).observe(box, { childList: true, subtree: true, characterData: true });
+  }
+
+  document.querySelectorAll("main table.grid").forEach((table) => {
+    const wrapper = el("div", { class: "table-scroll" });
+    table.replaceWith(wrapper);
+    wrapper.append(table);
+    scrollable(wrapper);
+  });
+  document.querySelectorAll("main pre").forEach(scrollable);
+
+  window.mtc = { api, el, t, when, fill, showError, csrf, me: me(), processNames, refreshBell, problemText, scrollable };
   refreshBell();
 })();

@@ -14,7 +14,10 @@
     if (!rows.length) { target.replaceChildren(el("p", {}, t("dash.none"))); return; }
     const max = Math.max(...rows.map((r) => r.value), 1);
     const height = rows.length * 26 + 4;
-    const chart = svg("svg", { viewBox: `0 0 420 ${height}`, width: 420, height, role: "img" });
+    // role=img hides the bars' texts from screen readers: the name says every bar
+    const summary = rows.map((r) => `${r.label} ${r.value}`).join(window.LANG === "en" ? "; " : "；");
+    const chart = svg("svg", { viewBox: `0 0 420 ${height}`, width: 420, height, role: "img",
+      "aria-label": t("dash.chart").replace("{rows}", summary) });
     rows.forEach((r, i) => {
       const y = i * 26 + 2;
       const width = Math.max(2, (r.value / max) * 240);
@@ -36,7 +39,8 @@
   const statuses = Object.fromEntries(JSON.parse(root.dataset.statuses).map((s) => [s, t("committee." + s)]));
   const stages = JSON.parse(root.dataset.stages);
 
-  const guard = (target, promise) => promise.catch((err) => target.replaceChildren(el("p", { class: "error" }, err.message)));
+  const guard = (target, promise) => promise.catch((err) => target.replaceChildren(  // a list holds only items
+    el(target.tagName === "UL" ? "li" : "p", { class: "error" }, err.message)));
   const byId = (id) => document.getElementById(id);
 
   guard(byId("committees"), totals("/committees", "status", statuses).then((rows) => bars(byId("committees"), rows)));

@@ -73,7 +73,9 @@
           const target = node.focusable();
           if (!target) return;
           target.setAttribute("aria-invalid", message ? "true" : "false");
-          target.setAttribute("aria-describedby", [help && help.id, message && error.id].filter(Boolean).join(" "));
+          const described = [help && help.id, message && error.id].filter(Boolean).join(" ");
+          if (described) target.setAttribute("aria-describedby", described);
+          else target.removeAttribute("aria-describedby");
         },
         focusable() { return control.matches("input,select,textarea") ? control : control.querySelector("input,select,textarea"); },
       };

@@ -24,6 +24,7 @@
     }
     window.mtcDiagram.paint(viewer, replay);
     stepLabel.textContent = `${replay.step} / ${replay.steps}`;
+    slider.setAttribute("aria-valuetext", `${t("inst.step")} ${replay.step} / ${replay.steps}`);
     stepEvent.textContent = [replay.event.type, replay.event.element_id, replay.event.actor, when(replay.event.at)]
       .filter(Boolean).join(" · ");
     dataBox.textContent = JSON.stringify(replay.data, null, 2);

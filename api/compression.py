@@ -1,0 +1,17 @@
+"""Responses compressed for slow links (a phone, an intranet over VPN): pages, stylesheets, scripts (ours and the
+front-end packages'), JSON and SVG, in the best encoding the browser accepts (flask-compress)."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_compress import Compress
+
+MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+             "application/problem+json", "image/svg+xml", "text/xml", "application/xml"]
+# files are sent streamed; these endpoints still answer 304 to a browser that has the compressed copy
+FILE_ENDPOINTS = ["web.static", "vendor.asset", "static"]
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("COMPRESS_MIMETYPES", MIMETYPES)
+    app.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL", FILE_ENDPOINTS)
+    Compress(app)
