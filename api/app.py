@@ -10,6 +10,7 @@ from api import converters, web
 from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     auth,
+    calendar,
     committees,
     conflicts,
     definitions,
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
-                   notices, documents, committees, specifications, reports, incidents, operations, starts):
+                   notices, documents, committees, specifications, reports, incidents, operations, starts, calendar):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

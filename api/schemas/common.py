@@ -164,6 +164,8 @@ class TimerSchema(Schema):
     kind = fields.String()
     warning = fields.String(allow_none=True, metadata={"description": "set when the due date rests on a guessed "
                                                                       "holiday calendar"})
+    note = fields.String(allow_none=True, metadata={"description": "why the due date changed (recomputed on an "
+                                                                   "official calendar entered later)"})
 
 
 class InstanceSchema(Schema):

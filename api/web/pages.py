@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from api.security import ratelimit, sessions
 from api.security.login import log_in
 from engine.access import accounts as users
+from engine.access import actors
 from engine.committees import models as committee_models
 from engine.errors import TooManyRequests, Unauthorized
 from engine.notices import documents
@@ -139,6 +140,18 @@ def instance(instance_id: str):
 @login_required
 def incidents():
     return render_template("incidents.html")
+
+
+@bp.get("/admin/holidays")
+@login_required
+def holidays():
+    return render_template("holidays.html")
+
+
+@bp.get("/admin/users")
+@login_required
+def users_admin():
+    return render_template("users.html", roles=actors.ROLES)
 
 
 @bp.get("/dashboard")

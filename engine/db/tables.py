@@ -4,6 +4,7 @@ from engine.committees.models import Committee, CommitteeAssessment, CommitteeMe
 from engine.db.base import Base
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
+from engine.rules.models import HolidayYear
 from engine.runtime.models import Definition, Incident, Instance, Notification, Task, Timer
 from engine.specifications.models import SpecChange, SpecCounter, Specification
 from engine.timers.models import Schedule, ScheduleRun
@@ -12,8 +13,8 @@ metadata = Base.metadata
 
 __all__ = [
     "AccessToken", "AnchorHead", "AuditAnchor", "Base", "Committee", "CommitteeAssessment", "CommitteeMember",
-    "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event", "Incident", "Instance",
-    "InstanceFact", "LoginFailure", "Notice", "NoticeComment", "NoticeDocument", "Notification", "RoleAssignment",
-    "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer", "User",
-    "metadata",
+    "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event", "HolidayYear",
+    "Incident", "Instance", "InstanceFact", "LoginFailure", "Notice", "NoticeComment", "NoticeDocument",
+    "Notification", "RoleAssignment", "Schedule", "ScheduleRun", "SpecChange", "SpecCounter", "Specification",
+    "StateSnapshot", "Task", "Timer", "User", "metadata",
 ]

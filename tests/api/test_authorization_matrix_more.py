@@ -20,6 +20,7 @@ import io
 import pytest
 
 from tests.api import test_authorization_matrix as first
+from tests.api import test_authorization_matrix_calendar as calendar
 from tests.api import test_authorization_matrix_operations as operations
 from tests.api.roles_support import log_in, mismatches, outcome, table
 from tests.api.test_authorization_matrix import IN, LANES, NOT_SCOPED, OUT
@@ -63,6 +64,7 @@ COLUMN_OPERATIONS = {
     "scheduled": "GET /schedules/{schedule_id}", "plan": "POST /schedules",
     "stop": "POST /schedules/{schedule_id}/deactivate",
     **operations.COLUMN_OPERATIONS,  # test_authorization_matrix_operations.py
+    **calendar.COLUMN_OPERATIONS,  # test_authorization_matrix_calendar.py
 }
 
 IN_SCOPE_DOCUMENTS = table("""
@@ -199,7 +201,7 @@ anonymous             404     hide     public  public   401        401   401
 # reaches only schedules whose subjects lie under its level and jurisdiction).
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 TABLES = [FIRST_IN_SCOPE, IN_SCOPE_REGISTRY, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION,
-          operations.IN_SCOPE_OPERATIONS]
+          operations.IN_SCOPE_OPERATIONS, calendar.CALENDAR]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):
