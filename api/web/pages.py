@@ -160,6 +160,26 @@ def dashboard():
     return render_template("dashboard.html", committee_statuses=committee_models.STATUSES, stages=spec_models.STAGES)
 
 
+@bp.get("/registry/committees")
+def committees():
+    return render_template("registry.html", view="committees", statuses=committee_models.STATUSES)
+
+
+@bp.get("/registry/committees/<path:code>")
+def committee(code: str):
+    return render_template("registry.html", view="committee", key=code)
+
+
+@bp.get("/registry/specifications")
+def specifications():
+    return render_template("registry.html", view="specifications", stages=spec_models.STAGES)
+
+
+@bp.get("/registry/specifications/<spec_id>")
+def specification(spec_id: str):
+    return render_template("registry.html", view="specification", key=spec_id, stages=spec_models.STAGES)
+
+
 @bp.get("/notices")
 def notice_board():
     return render_template("notices.html")
