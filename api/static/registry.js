@@ -118,7 +118,7 @@
     document.getElementById("title").textContent = [s.number, s.title].filter(Boolean).join(" ") || s.id;
     root.dataset.stage = s.stage;
     const docs = Object.entries(s.documents || {}).flatMap(([kind, value]) => (Array.isArray(value) ? value : [value]).map((v) => [kind, v]));
-    detail.replaceChildren(
+    detail.replaceChildren(...[
       section(t("reg.facts"), facts([
         [t("reg.spec_id"), s.id], [t("reg.number"), s.number], [t("reg.stage"), el("span", { class: "badge", id: "stage" }, s.stage_name || STAGES[s.stage] || s.stage)],
         [t("reg.type"), s.type], [t("reg.kind"), label("reg.kind.", s.kind)],
@@ -136,7 +136,7 @@
           : Number.isInteger(v) ? el("a", { href: `/api/v1/documents/${v}/content` }, `#${v}`) : String(v))) : [el("li", {}, t("dash.none"))]))),
       section(t("reg.history"), table("changes", [t("col.time"), t("reg.change"), t("col.actor"), t("reg.stage")],
         (s.changes || []).map((c) => el("tr", {}, el("td", { class: "nowrap" }, when(c.at)), el("td", {}, label("reg.action.", c.action)),
-          el("td", {}, c.actor || t("actor.system")), el("td", {}, STAGES[c.stage] || c.stage || "—"))))));
+          el("td", {}, c.actor || t("actor.system")), el("td", {}, STAGES[c.stage] || c.stage || "—")))))].filter(Boolean));
   }
 
   ({ committees: list, specifications: list, committee, specification })[view]();

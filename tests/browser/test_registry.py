@@ -73,6 +73,7 @@ def test_a_specification_from_its_task(page, engine, app, clock):
     expect(page.locator("#title")).to_contain_text(PROPOSAL["title"])
     expect(page.locator("#changes tbody tr").first).to_contain_text("提出立项申请")
     expect(page.locator("#detail")).to_contain_text("MTC12")
+    assert "null" not in page.locator("#detail").inner_text() and "undefined" not in page.content()
     page.shot("specification")
     page.locator("#detail a[href='/registry/committees/MTC12']").first.click()
     expect(page.locator("#members tbody tr").first).to_be_visible()
