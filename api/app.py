@@ -11,6 +11,7 @@ from api.problems import ProblemApi, register_engine_errors
 from api.routes import (
     assessment,
     auth,
+    calendar,
     committees,
     conflicts,
     definitions,
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications, reports, incidents, operations, starts, plans,
                    filings, assessment, publication, migrations,
-                   reviewers):
+                   reviewers, calendar):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

@@ -24,6 +24,7 @@ from engine.runtime.definitions import DefinitionStore, deploy_directory_files
 from engine.runtime.forms import FormRegistry
 from engine.runtime.scripting import script_engine_factory
 from engine.specifications import wiring as specifications
+from engine.timers import holidays
 from engine.timers import hooks as timer_hooks
 from engine.timers.schedules import ScheduleSources
 
@@ -36,6 +37,7 @@ class WorkflowEngine:
         self.calendar = workdays.WorkCalendar(settings.holidays_dir or directory / "holidays")
         self.hashing = users.Hashing.of(settings.argon2_time_cost, settings.argon2_memory_kib)
         self.db = Database(settings.database_url, bind=self.bound)
+        self.calendar.lookup = holidays.lookup(self.db)  # years a process admin entered (engine.timers.holidays)
         history.attach(self.db)
         consistency_index.attach(self.db)  # the full-text index changes in the registry's transaction
         self.wakers = timer_hooks.CommitWakers()  # a TimerWorker adds itself; commits storing timers wake it

@@ -7,9 +7,9 @@ from api.blueprint import Blueprint
 from api.schemas.committees import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
 from api.security.auth import engine
 from api.views import page_payload
-from engine.committees import registry
+from engine.committees import announced, registry
 from engine.committees.models import VOTING_ROLES, Committee
-from engine.committees.rules import ROLE_NAMES
+from engine.committees.rules import ROLE_NAMES, STAKEHOLDER_CATEGORIES
 from engine.errors import NotFound
 
 blp = Blueprint("committees", __name__, description="委员会名录 · Committee registry (no login)")
@@ -34,6 +34,7 @@ def detail_view(session, c: Committee) -> dict:
     view = committee_view(c, sum(1 for m in members if m.role in VOTING_ROLES))
     view["members"] = [{"id": m.id, "name": m.name, "role": m.role, "role_title": ROLE_NAMES.get(m.role, m.role),
                         "unit": m.unit, "stakeholder_category": m.stakeholder_category, "title": m.title,
+                        "stakeholder_title": STAKEHOLDER_CATEGORIES.get(m.stakeholder_category),
                         "term_number": m.term_number, "has_account": m.user_id is not None} for m in members]
     view["subcommittees"] = registry.subcommittees(session, c.code)
     view["annual_report_misses"] = registry.annual_misses(session, c.code, c.last_assessed_at)
@@ -43,7 +44,23 @@ def detail_view(session, c: Committee) -> dict:
                             "rectification_until": a.rectification_until, "outcome": a.outcome}
                            for a in registry.assessments(session, c)]
     view["application"] = c.application
+    found = announced.notices(session, c.code)
+    view["notices"] = [announced.notice_view(n) for n in found]
+    view["proposed_members"] = announced.proposed_members(found) if not members else []
+    view["announced"] = False
     return view
+
+
+def announced_view(session, code: str) -> dict | None:
+    """A committee the registry does not hold yet, from its public notices (the 筹建/组建公示)."""
+    found = announced.notices(session, code)
+    view = announced.proposed(code, found)
+    if view is None:
+        return None
+    return {**view, "member_count": 0, "members": [], "subcommittees": [], "reports": [], "assessments": [],
+            "annual_report_misses": 0, "term": {"number": None, "start": None, "end": None, "expired": False},
+            "notices": [announced.notice_view(n) for n in found], "proposed_members": announced.proposed_members(found),
+            "accepts_projects": False, "accepts_reviews": False}
 
 
 @blp.route("/committees")
@@ -64,9 +81,14 @@ class CommitteesResource(MethodView):
 class CommitteeResource(MethodView):
     @blp.response(200, CommitteeDetailSchema)
     def get(self, code):
-        """One committee with its current members, subcommittees, reports and assessments (no login)."""
+        """One committee with its current members, subcommittees, reports, assessments and public notices (no
+        login). During its 筹建公示 (not yet in the registry) it is shown from the notice (``announced``); during the
+        组建公示 the proposed members are in ``proposed_members``."""
         with engine().db.transaction() as session:
             committee = registry.get(session, code)
-            if committee is None:
-                raise NotFound(f"No committee '{code}' in the registry.")
-            return detail_view(session, committee)
+            if committee is not None:
+                return detail_view(session, committee)
+            view = announced_view(session, code)
+            if view is None:
+                raise NotFound(f"No committee '{code}' in the registry or in a public notice.")
+            return view

@@ -7,22 +7,31 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.schemas.specifications import SpecificationSchema, SpecListArgs, SpecPageSchema
+from api.security import sessions
 from api.security.auth import BEARER, engine
 from api.views import page_payload
 from engine.access import accounts as users
 from engine.access.actors import Actor
 from engine.db.pages import paginate
+from engine.errors import Unauthorized
 from engine.specifications import registry as spec_registry
 
 blp = Blueprint("specifications", __name__, description="计量技术规范名录 · Specification registry")
 
 
 def _caller(session) -> Actor | None:
-    """The caller if a bearer token is sent (an invalid one is refused), else the public."""
+    """The caller if a bearer token is sent or the browser is signed in (an invalid token is refused), else the
+    public: the registry page of a signed-in drafter shows the full record like the API does."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None
+        token = sessions.session_token() if not sessions.has_bearer() else None
+        if not token:
+            return None
+        try:  # an expired browser session reads as the public, not as a refusal
+            return users.actor_for(session, users.user_for_token(session, token))
+        except Unauthorized:
+            return None
     return users.actor_for(session, users.user_for_token(session, token.strip()))
 
 

@@ -30,7 +30,8 @@ def timer_row(timer: Timer, instance: Instance, now, business: bool = True) -> d
             "element_id": timer.element_id, "name": timer.name, "kind": timer.kind,
             "state": overview.state_of(timer), "due_at": timer.due_at, "fired_at": timer.fired_at,
             "overdue": timer.state == "waiting" and timer.due_at < now, "rule": timer.rule,
-            "warning": timer.warning, "attempts": timer.attempts or 0, "last_error": timer.last_error}
+            "warning": timer.warning, "note": timer.note, "attempts": timer.attempts or 0,
+            "last_error": timer.last_error}
 
 
 def _operator(actor) -> bool:

@@ -36,6 +36,7 @@ class MemberSchema(Schema):
     role_title = fields.String()
     unit = fields.String()
     stakeholder_category = fields.String(allow_none=True)
+    stakeholder_title = fields.String(allow_none=True, metadata={"description": "利益相关方类别, in Chinese"})
     title = fields.String(allow_none=True)
     term_number = fields.Integer()
     has_account = fields.Boolean(metadata={"description": "appointed with a user account (can cast a ballot)"})
@@ -91,6 +92,11 @@ class CommitteeDetailSchema(CommitteeSchema):
     reports = fields.List(fields.Nested(ReportSchema))
     assessments = fields.List(fields.Nested(AssessmentSchema))
     application = fields.Dict(allow_none=True, metadata={"description": "the 筹建申请 (public, BR12)"})
+    notices = fields.List(fields.Dict(), metadata={"description": "public notices about it, newest first"})
+    proposed_members = fields.List(fields.Dict(), metadata={
+        "description": "the member list of its 组建公示 while no member is appointed yet"})
+    announced = fields.Boolean(metadata={"description": "true: not in the registry yet, shown from its notices"})
+    plan = fields.Dict(metadata={"description": "the 筹建方案 as its notice gives it (announced only)"})
 
 
 CommitteePageSchema = page_of(CommitteeSchema)

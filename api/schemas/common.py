@@ -164,6 +164,8 @@ class TimerSchema(Schema):
     kind = fields.String()
     warning = fields.String(allow_none=True, metadata={"description": "set when the due date rests on a guessed "
                                                                       "holiday calendar"})
+    note = fields.String(allow_none=True, metadata={"description": "why the due date changed (recomputed on an "
+                                                                   "official calendar entered later)"})
 
 
 class InstanceSchema(Schema):
@@ -201,6 +203,8 @@ class StartRequest(Strict):
 
 
 class InstanceListArgs(PageArgs):
+    q = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "part of the business key, committee, specification, process key or process name"})
     process_key = fields.String(validate=validate.Length(max=200))
     state = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "cancelled", "error",
                                                    "suspended"]))
@@ -258,6 +262,7 @@ class ReplayTaskSchema(Schema):
     lane = fields.String(allow_none=True)
     assignee = fields.String(allow_none=True)
     due_at = fields.String(allow_none=True)
+    process = fields.String(allow_none=True, metadata={"description": "the (called) process the element belongs to"})
     within = fields.List(fields.String(), metadata={
         "description": "Call activities and sub-processes around the element, outermost first (所在的调用活动/子流程)"})
 
@@ -270,6 +275,15 @@ class ReplayEventSchema(Schema):
     at = fields.DateTime()
     actor = fields.String(allow_none=True)
     element_id = fields.String(allow_none=True)
+
+
+class CalledProcessSchema(Schema):
+    process = fields.String(allow_none=True, metadata={"description": "the called process id"})
+    name = fields.String(allow_none=True)
+    call = fields.String(allow_none=True, metadata={"description": "the call activity or sub-process element"})
+    within = fields.List(fields.String())
+    completed = fields.Boolean()
+    data = fields.Dict()
 
 
 class ReplaySchema(Schema):
@@ -285,6 +299,7 @@ class ReplaySchema(Schema):
     active = fields.List(fields.Nested(ReplayTaskSchema))
     waiting = fields.List(fields.Nested(ReplayTaskSchema))
     data = fields.Dict()
+    subprocesses = fields.List(fields.Nested(CalledProcessSchema))
 
 
 class VerifyArgs(Strict):

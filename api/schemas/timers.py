@@ -35,6 +35,7 @@ class TimerRowSchema(Schema):
     overdue = fields.Boolean(metadata={"description": "waiting although its due time has passed"})
     rule = fields.String(allow_none=True, metadata={"description": "the timer value and the profile it used"})
     warning = fields.String(allow_none=True)
+    note = fields.String(allow_none=True, metadata={"description": "why the due date changed (recomputed)"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
 

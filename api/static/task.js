@@ -143,9 +143,10 @@
     const [task, who] = await Promise.all([api("GET", "/tasks/" + taskId), window.mtc.me]);
     current = { task, who };
     byId("task-name").textContent = task.name || task.element_id;
-    byId("task-meta").textContent = [task.process_key, task.scope.committee, task.scope.specification,
-      t("state." + task.state), task.assignee, task.due_at ? t("col.due") + " " + when(task.due_at) : null]
-      .filter(Boolean).join(" · ");
+    const registry = (kind, id) => (id ? el("a", { href: `/registry/${kind}/${encodeURIComponent(id)}`, class: "registry-link" }, id) : null);
+    const meta = [task.process_key, registry("committees", task.scope.committee), registry("specifications", task.scope.specification),
+      t("state." + task.state), task.assignee, task.due_at ? t("col.due") + " " + when(task.due_at) : null].filter(Boolean);
+    byId("task-meta").replaceChildren(...meta.flatMap((part, i) => (i ? [" · ", part] : [part])));
     byId("instance-link").href = "/instances/" + task.instance_id;
     root.dataset.state = task.state;
     const mine = who && task.assignee === who.username;

@@ -164,10 +164,42 @@ def incidents():
     return render_template("incidents.html")
 
 
+@bp.get("/admin/holidays")
+@login_required
+def holidays():
+    return render_template("holidays.html")
+
+
+@bp.get("/admin/users")
+@login_required
+def users_admin():
+    return render_template("users.html", roles=ROLES)
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     return render_template("dashboard.html", committee_statuses=committee_models.STATUSES, stages=spec_models.STAGES)
+
+
+@bp.get("/registry/committees")
+def committees():
+    return render_template("registry.html", view="committees", statuses=committee_models.STATUSES)
+
+
+@bp.get("/registry/committees/<path:code>")
+def committee(code: str):
+    return render_template("registry.html", view="committee", key=code)
+
+
+@bp.get("/registry/specifications")
+def specifications():
+    return render_template("registry.html", view="specifications", stages=spec_models.STAGES)
+
+
+@bp.get("/registry/specifications/<spec_id>")
+def specification(spec_id: str):
+    return render_template("registry.html", view="specification", key=spec_id, stages=spec_models.STAGES)
 
 
 @bp.get("/notices")

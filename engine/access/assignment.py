@@ -98,7 +98,18 @@ def search_instances(actor: Actor, **filters) -> Select:
     for name in INSTANCE_FILTERS:
         if filters.get(name):
             query = query.where(getattr(Instance, name) == filters[name])
+    if filters.get("q"):
+        query = query.where(_matches(filters["q"].strip()))
     return query
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """Part of the business key, committee, specification or process key, or of the process's name (中文名)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    named = select(Definition.key).where(Definition.name.ilike(pattern, escape="\\")).correlate(None)
+    return or_(*(column.ilike(pattern, escape="\\") for column in (
+        Instance.business_key, Instance.committee, Instance.specification, Instance.process_key)),
+        Instance.process_key.in_(named))
 
 
 def sees_specification(session: Session, actor: Actor, specification: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, exc
@@ -80,6 +81,7 @@ class Database:
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._bind = bind
+        self._active: ContextVar[Session | None] = ContextVar(f"mtcflow.session.{id(self)}", default=None)
 
     @property
     def dialect(self) -> str:
@@ -90,6 +92,7 @@ class Database:
         """One unit of work: committed on success, rolled back on any error; driver errors become
         engine errors (409 for lost races, 503 when the database is away)."""
         session = self._sessions()
+        active = self._active.set(session)
         try:
             with self._bind(), session.begin():
                 yield session
@@ -109,7 +112,13 @@ class Database:
         except exc.InterfaceError as err:
             raise Unavailable("The database is not reachable; retry shortly.", retry_after=RETRY_SECONDS) from err
         finally:
+            self._active.reset(active)
             session.close()
+
+    def active_session(self) -> Session | None:
+        """The session of the transaction this thread (or task) is inside, if any: for lookups made deep in other
+        work (the calendar asking for an entered year), which on SQLite must not open a second connection."""
+        return self._active.get()
 
     def listen(self, identifier: str, fn: Callable) -> None:
         """Attach a Session event listener to this database's sessions only, not to every Session in the process."""

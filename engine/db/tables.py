@@ -9,6 +9,7 @@ from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
 from engine.plans.models import Need, NeedCall, Plan, PlanAdjustment, PlanItem
 from engine.publication.models import PublishedText
+from engine.rules.models import HolidayYear
 from engine.runtime.models import Definition, Incident, Instance, Notification, Task, Timer
 from engine.specifications.models import SpecChange, SpecCounter, Specification
 from engine.timers.models import Schedule, ScheduleRun
@@ -36,9 +37,8 @@ def managed(name: str | None, type_: str, parent_names: dict) -> bool:
 __all__ = [
     "AccessToken", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment",
     "CommitteeMember", "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event",
-    "Filing", "FilingObjection", "Finding", "Incident", "Instance", "InstanceFact", "LoginFailure",
+    "Filing", "FilingObjection", "Finding", "HolidayYear", "Incident", "Instance", "InstanceFact", "LoginFailure",
     "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment", "NoticeDocument", "Notification", "Plan",
     "PlanAdjustment", "PlanItem", "PublishedText", "RoleAssignment", "Schedule", "ScheduleRun", "SearchDocument",
-    "SpecChange", "SpecCounter", "Specification",
-    "StateSnapshot", "Task", "Timer", "User", "managed", "metadata",
+    "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer", "User", "managed", "metadata",
 ]

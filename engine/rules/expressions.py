@@ -173,7 +173,7 @@ def resolve(text: str, kind: str, level: str | None, now: datetime, profiles: Pr
     due, warnings = due_time(expression, profile, calendar, now)
     if level_warning:
         warnings.insert(0, level_warning)
-    note.update(due=due.isoformat(), warnings=warnings)
+    note.update(due=due.isoformat(), warnings=warnings, **{"from": now.isoformat()})
     # a timeDuration must stay a duration for SpiffWorkflow: the seconds from now to the due time
     value = f"PT{max((due - now).total_seconds(), 0.0):.6f}S" if kind == "timeDuration" else due.isoformat()
     return Resolved(value, due, note, warnings)

@@ -5,7 +5,9 @@ Sources, per year, in this order:
 1. a holidays file an administrator maintains (``processes/profiles/holidays/<year>.json``): the State
    Council publishes each year's schedule late in the year before, sooner than a package release;
 2. the ``chinesecalendar`` package (it knows 2004–2026 in version 1.11);
-3. neither: Monday–Friday count as working days except the fixed-date statutory holidays (元旦 1 Jan,
+3. a year a process admin entered on the holidays page or the API (``engine.rules.holidays``, stored in the
+   database; ``lookup`` asks for it, so every process sees it without a restart);
+4. none of these: Monday–Friday count as working days except the fixed-date statutory holidays (元旦 1 Jan,
    劳动节 1–2 May, 国庆 1–3 Oct, 《全国年节及纪念日放假办法》 as amended in 2024); the lunar holidays and
    make-up days cannot be known, so every answer carries a warning that is logged and recorded with the
    timer: a date is never silently wrong and a timer never crashes.
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 from pathlib import Path
@@ -64,6 +68,11 @@ def _days(entries: list, year: int, path: Path) -> set[date]:
     return found
 
 
+def parse_schedule(document: dict, path: Path | str) -> YearSchedule:
+    """One year's schedule from its document (``year``, ``holidays``, ``workdays``, ``source``), checked."""
+    return _schedule(document, path)
+
+
 def _schedule(document: dict, path: Path) -> YearSchedule:
     try:
         year = int(document["year"])
@@ -107,10 +116,34 @@ def _package_years() -> range:
 class WorkCalendar:
     """Answers "is this a working day" and counts working days, with a warning when it had to guess."""
 
-    def __init__(self, holidays_dir: Path | None = None):
+    RECHECK_SECONDS = 60.0  # how long "nobody entered this year" is believed before asking the lookup again
+
+    def __init__(self, holidays_dir: Path | None = None,
+                 lookup: Callable[[int], YearSchedule | None] | None = None):
         self.holidays_dir = holidays_dir
         self.files = load_holiday_files(holidays_dir)
         self.package_years = _package_years()
+        self.lookup = lookup
+        self.entered: dict[int, YearSchedule] = {}
+        self._missing_since: dict[int, float] = {}
+
+    def enter(self, schedule: YearSchedule) -> None:
+        """A year just entered in this process: known at once, without waiting for the recheck."""
+        self.entered[schedule.year] = schedule
+        self._missing_since.pop(schedule.year, None)
+
+    def _entered(self, year: int) -> YearSchedule | None:
+        if year in self.entered or self.lookup is None:
+            return self.entered.get(year)
+        checked = self._missing_since.get(year)
+        if checked is not None and time.monotonic() - checked < self.RECHECK_SECONDS:
+            return None
+        found = self.lookup(year)
+        if found is None:
+            self._missing_since[year] = time.monotonic()
+        else:
+            self.enter(found)
+        return found
 
     def source(self, year: int) -> str | None:
         """Where ``year``'s schedule comes from, or None when nobody has entered it."""
@@ -118,19 +151,23 @@ class WorkCalendar:
             return self.files[year].source
         if year in self.package_years:
             return f"chinesecalendar {getattr(chinese_calendar, '__version__', '')}".strip()
-        return None
+        entered = self._entered(year)
+        return entered.source if entered else None
 
     def missing_year_warning(self, year: int) -> str:
         where = self.holidays_dir or "the holidays directory"
         return (f"no official holiday schedule for {year}: counted Monday–Friday as working days except "
-                f"1 Jan, 1–2 May and 1–3 Oct, without the lunar holidays and make-up days; enter {year} "
-                f"in {where}/{year}.json")
+                f"1 Jan, 1–2 May and 1–3 Oct, without the lunar holidays and make-up days; a process admin "
+                f"enters {year} on the holidays page (/admin/holidays), or put it in {where}/{year}.json")
 
     def is_workday(self, day: date) -> tuple[bool, str | None]:
         if day.year in self.files:
             return self.files[day.year].is_workday(day), None
         if day.year in self.package_years:
             return chinese_calendar.is_workday(day), None
+        entered = self._entered(day.year)
+        if entered is not None:
+            return entered.is_workday(day), None
         working = day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
         return working, self.missing_year_warning(day.year)
 

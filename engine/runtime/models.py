@@ -121,6 +121,7 @@ class Timer(Base):
     fired_at: Mapped[datetime | None] = mapped_column()
     rule: Mapped[str | None] = mapped_column(String(300))
     warning: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # why the due date changed (recomputed on an entered calendar)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
 

@@ -42,7 +42,8 @@ def _enclosing(task) -> list[str]:
 def _task_view(task, assignee: str | None = None) -> dict:
     spec = task.task_spec
     return {"id": str(task.id), "element_id": spec.bpmn_id or spec.name, "name": spec.bpmn_name,
-            "lane": spec.lane, "assignee": assignee, "within": _enclosing(task)}
+            "lane": spec.lane, "assignee": assignee, "within": _enclosing(task),
+            "process": getattr(task.workflow.spec, "name", None)}
 
 
 def describe(workflow: BpmnWorkflow) -> dict:
@@ -63,9 +64,22 @@ def describe(workflow: BpmnWorkflow) -> dict:
                 else None
             item["due_at"] = due.isoformat() if due else None
             waiting.append(item)
-    last = latest_task(workflow)
-    data = json.loads(json.dumps({k: v for k, v in last.data.items() if not k.startswith("_")}, default=str))
-    return {"completed": completed, "active": active, "waiting": waiting, "data": data}
+    return {"completed": completed, "active": active, "waiting": waiting, "data": _data(workflow),
+            "subprocesses": [_called(workflow, sub) for sub in workflow.subprocesses.values()]}
+
+
+def _data(workflow) -> dict:
+    last = latest_task(workflow) if hasattr(workflow, "subprocesses") else (workflow.last_task or workflow.task_tree)
+    return json.loads(json.dumps({k: v for k, v in last.data.items() if not k.startswith("_")}, default=str))
+
+
+def _called(top: BpmnWorkflow, sub) -> dict:
+    """A called process or sub-process: which element calls it, whether it finished, and its own data."""
+    parent = top.get_task_from_id(sub.parent_task_id)
+    return {"process": getattr(sub.spec, "name", None), "name": getattr(sub.spec, "description", None),
+            "call": (parent.task_spec.bpmn_id or parent.task_spec.name) if parent is not None else None,
+            "within": _enclosing(parent) if parent is not None else [],
+            "completed": sub.is_completed(), "data": _data(sub)}
 
 
 def replay(session: Session, definitions: DefinitionStore, instance_id: str, step: int | None = None) -> dict:
@@ -100,6 +114,8 @@ def replay(session: Session, definitions: DefinitionStore, instance_id: str, ste
     view = describe(workflow)
     if outcome == "cancelled":
         view["active"], view["waiting"] = [], []
+        for sub in view["subprocesses"]:
+            sub["completed"] = True
     for task in view["active"]:
         task["assignee"] = assignees.get(task["id"])
     return {

@@ -30,7 +30,7 @@ def test_auditor_replays_the_instance(page, engine, admin, login):
 
     sign_in(page, engine, "auditor1")
     page.goto("/instances")
-    page.locator(f"tr[data-instance-id='{inst['id']}'] a").click()
+    page.locator(f"tr[data-instance-id='{inst['id']}'] td:first-child a").click()
     diagram = page.locator("#diagram")
     expect(page.locator("#instance")).to_have_attribute("data-active", "review")
     expect(diagram.locator(".djs-element.active[data-element-id='review']")).to_have_count(1)

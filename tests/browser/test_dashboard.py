@@ -54,3 +54,27 @@ def test_dashboard_shows_the_figures(page, engine, admin, login, clock):
     page.goto("/admin/definitions")  # the language is remembered
     expect(page.locator("h1")).to_contain_text("Process definitions")
     page.shot("definitions-english")
+
+
+def test_a_provincial_authority_sees_its_jurisdiction_only(page, engine, login):
+    seed_committee(engine, "MTC12", status="active")  # national
+    seed_committee(engine, "JS-MTC01", status="active", level="provincial", jurisdiction="江苏")
+    seed_committee(engine, "ZJ-MTC01", status="suspended", level="provincial", jurisdiction="浙江")
+    seed_spec(engine, "JJF-2026-101", stage="drafting")  # national
+    seed_spec(engine, "JJF(苏)-2026-01", stage="planned", level="provincial", jurisdiction="江苏", committee="JS-MTC01")
+
+    sign_in(page, engine, "auth_js", "authority:level/provincial/江苏")
+    page.goto("/dashboard")
+    expect(page.locator("#dashboard")).to_have_attribute("data-scope", "江苏")
+    expect(page.locator("#dash-scope")).to_have_text("统计范围：江苏（省级） · 按您的授权")
+    expect(page.locator("#committees svg text.value")).to_have_text(["1"])  # not the national or 浙江 ones
+    expect(page.locator("#committees")).not_to_contain_text("暂停工作")
+    expect(page.locator("#specs svg text.label")).to_have_count(1)
+    expect(page.locator("#specs svg text.label title")).to_have_text("列入计划")
+    page.shot("dashboard-provincial")
+
+    page.context.clear_cookies()
+    sign_in(page, engine, "official", "auditor")
+    page.goto("/dashboard")
+    expect(page.locator("#dashboard")).to_have_attribute("data-scope", "all")
+    expect(page.locator("#committees svg text.value")).to_have_text(["2", "1"])
