@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.converters import ROW_ID_MAX
 from api.schemas.common import PageArgs, Strict, variables_field
 
 KINDS = ["script", "service", "step_budget", "timer", "engine"]
@@ -12,7 +13,7 @@ class IncidentListArgs(PageArgs):
     state = fields.String(load_default="open", validate=validate.OneOf(["open", "resolved", "all"]))
     kind = fields.String(validate=validate.OneOf(KINDS))
     process_key = fields.String(validate=validate.Length(max=200))
-    version = fields.Integer(validate=validate.Range(min=1))
+    version = fields.Integer(validate=validate.Range(min=1, max=ROW_ID_MAX))
     element_id = fields.String(validate=validate.Length(max=200))
     instance_id = fields.String(validate=validate.Length(max=36))
     opened_after = fields.DateTime()
@@ -65,8 +66,8 @@ class MoveBackRequest(OperatorReason):
 
 
 class MigrationPlanRequest(Strict):
-    from_version = fields.Integer(required=True, validate=validate.Range(min=1))
-    to_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    from_version = fields.Integer(required=True, validate=validate.Range(min=1, max=ROW_ID_MAX))
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1, max=ROW_ID_MAX))
     mappings = fields.Dict(keys=fields.String(validate=validate.Length(max=200)),
                            values=fields.String(validate=validate.Length(max=200)), load_default=dict,
                            metadata={"description": "renamed elements: source element id → target element id"})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.converters import ROW_ID_MAX
 from api.schemas.common import Strict
 from engine.access.scopes import LEVELS
 from engine.plans.models import PLAN_KINDS
@@ -91,7 +92,7 @@ class ItemRequest(Strict):
     project_kind = fields.String(load_default="new", validate=validate.OneOf(KINDS))
     field = text(200, False)
     planned_year = fields.Integer(load_default=None, allow_none=True, validate=YEAR)
-    need_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    need_id = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=ROW_ID_MAX))
 
 
 class PlanRequest(Strict):

@@ -70,6 +70,9 @@ def _postgresql_session(dbapi_connection, _record) -> None:
     dbapi_connection.autocommit = autocommit
 
 
+OUTERMOST_ONLY = frozenset({"before_commit", "after_commit", "after_rollback"})
+
+
 class Database:
     """Owns the engine and hands out transactions; engine code flushes, only this commits.
 
@@ -121,7 +124,16 @@ class Database:
         return self._active.get()
 
     def listen(self, identifier: str, fn: Callable) -> None:
-        """Attach a Session event listener to this database's sessions only, not to every Session in the process."""
+        """Attach a Session event listener to this database's sessions only, not to every Session in the process.
+
+        SQLAlchemy also fires ``before_commit``, ``after_commit`` and ``after_rollback`` when a savepoint is
+        released or rolled back (a service task runs in one): those listeners see the outermost transaction only."""
+        if identifier in OUTERMOST_ONLY:
+            inner = fn
+
+            def fn(session, *args, _inner=inner):
+                if not session.in_nested_transaction():
+                    return _inner(session, *args)
         event.listen(self._sessions, identifier, fn)
 
     def dispose(self) -> None:

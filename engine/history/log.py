@@ -143,6 +143,31 @@ def attach(db) -> None:
     db.listen("before_commit", _flush_pending)
     db.listen("after_rollback", _drop_pending)
     db.listen("after_commit", _forget_stored)
+    db.listen("after_transaction_create", _mark_savepoint)
+    db.listen("after_soft_rollback", _undo_savepoint)
+
+
+_MARKS = "mtcflow.savepoint_marks"
+
+
+def _mark_savepoint(session: Session, transaction) -> None:
+    """Remember how many events each instance had buffered when a savepoint began."""
+    if transaction.nested:
+        counts = {key: len(events) for key, (_instance, events) in session.info.get(_PENDING, {}).items()}
+        session.info.setdefault(_MARKS, {})[id(transaction)] = counts
+
+
+def _undo_savepoint(session: Session, previous_transaction) -> None:
+    """Events recorded inside a savepoint that rolled back (a failing service task) go with its work."""
+    counts = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+    if counts is None:
+        return
+    pending = session.info.get(_PENDING, {})
+    for key in list(pending):
+        instance, events = pending[key]
+        del events[counts.get(key, 0):]
+        if not events:
+            del pending[key]
 
 
 def _flush_pending(session: Session) -> None:
@@ -156,6 +181,7 @@ def _flush_pending(session: Session) -> None:
 
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)
     session.info.pop(_STORED, None)
 
 

@@ -105,7 +105,8 @@ def replay(session: Session, definitions: DefinitionStore, instance_id: str, ste
         outcome = None if event.type in _REOPENED else _OUTCOME.get(event.type, outcome)
     snapshot = session.get(StateSnapshot, current.state_sha256) if current.state_sha256 else None
     if snapshot is None:
-        raise NotFound(f"The state stored at step {step} is missing (snapshot {current.state_sha256}).")
+        raise NotFound(f"The state stored at step {step} ({current.type}) is missing "
+                       f"(snapshot {current.state_sha256}).")
     definition = session.scalar(select(Definition).where(Definition.key == current.process_key,
                                                          Definition.version == current.process_version))
     spec, subprocess_specs = definitions.specs(definition)
