@@ -10,7 +10,7 @@
     api("GET", "/filings").then((page) => {
       list.replaceChildren(...(page.items.length ? page.items.map((f) => el("tr", { "data-filing-id": f.id, "data-status": f.status },
         el("td", {}, el("a", { href: "/filings/" + f.id }, f.number || f.spec_id)), el("td", {}, f.title),
-        el("td", {}, f.issuing_authority, el("div", { class: "meta" }, [f.level, f.jurisdiction].filter(Boolean).join(" · "))),
+        el("td", {}, f.issuing_authority, el("div", { class: "meta" }, [f.level && t("start.level." + f.level), f.jurisdiction].filter(Boolean).join(" · "))),
         el("td", {}, when(f.filed_at)), el("td", {}, badge(f))))
         : [el("tr", {}, el("td", { colspan: 5 }, t("filings.none")))]));
     }).catch((err) => list.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "error" }, problemText(err)))));
@@ -39,14 +39,14 @@
   async function load() {
     const [f, who] = await Promise.all([api("GET", "/filings/" + id), me]);
     document.getElementById("filing-heading").replaceChildren(`${f.number || f.spec_id} ${f.title} `, badge(f));
-    document.getElementById("filing-meta").textContent = [f.issuing_authority, [f.level, f.jurisdiction].filter(Boolean).join(" "),
+    document.getElementById("filing-meta").textContent = [f.issuing_authority, [f.level && t("start.level." + f.level), f.jurisdiction].filter(Boolean).join(" "),
       `${t("filings.filed_at")} ${when(f.filed_at)}`, f.filed_by].filter(Boolean).join(" · ");
     document.getElementById("filing-text").textContent = f.text;
     document.getElementById("filing-note").textContent = f.note ? `${t("filings.note")}：${f.note}` : "";
     const matches = (f.finding && f.finding.matches) || [];
     document.getElementById("matches").replaceChildren(...(matches.length ? matches.map((m, i) => el("tr", { "data-number": m.number || m.spec_id },
       el("td", {}, i + 1), el("td", {}, m.number || m.spec_id), el("td", {}, m.title),
-      el("td", {}, [m.level, m.jurisdiction].filter(Boolean).join(" · ")),
+      el("td", {}, [m.level && t("start.level." + m.level), m.jurisdiction].filter(Boolean).join(" · ")),
       el("td", {}, el("span", { class: "badge " + (m.status === "in_force" ? "good" : "") }, t("filings.match." + m.status))),
       el("td", {}, m.score.toFixed(2)), el("td", {}, reasons(m))))
       : [el("tr", {}, el("td", { colspan: 7 }, t("filings.no_matches")))]));

@@ -44,7 +44,7 @@
       ? `${s.adoption.degree}（${s.adoption.degree_name}）${s.adoption.document || ""}` : t("pub.no_adoption");
     document.getElementById("spec-facts").replaceChildren(
       ...fact(t("pub.type"), s.type), ...fact(t("pub.field"), s.field), ...fact(t("pub.committee"), s.committee),
-      ...fact(t("pub.level"), [s.level, s.jurisdiction].filter(Boolean).join(" · ")),
+      ...fact(t("pub.level"), [s.level && t("start.level." + s.level), s.jurisdiction].filter(Boolean).join(" · ")),
       ...fact(t("pub.published"), s.publication_date), ...fact(t("pub.effective"), s.effective_date),
       ...fact(t("pub.abolished_on"), s.abolished_on), ...fact(t("pub.adoption"), adoption));
     const download = document.getElementById("download");
