@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api.web import i18n, pages, vendor
+from api.web import i18n, oversight_pages, pages, vendor  # noqa: F401 (oversight_pages adds routes to pages.bp)
 
 
 def init_app(app: Flask) -> None:
