@@ -83,6 +83,9 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     security_headers.init_app(app, docs_paths=(f"{API_PREFIX}/docs", f"{API_PREFIX}/redoc"))
     web.init_app(app)
     compression.init_app(app)
+    if settings.sso_enabled:  # Authlib is the [sso] extra: imported only where single sign-on is configured
+        from api.web import sso
+        sso.init_app(app, settings)
 
     @app.get("/healthz")
     def health():

@@ -33,8 +33,18 @@ class Settings:
     login_delay_seconds: float = 2.0  # the first delay; it doubles with each further failure
     login_delay_max_seconds: float = 900.0
     json_max_depth: int = 32  # nesting of JSON request bodies (deeper ones are refused with a 422)
+    oidc_issuer: str | None = None  # single sign-on through this OpenID Connect provider; None: local accounts only
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_user_claim: str = "preferred_username"  # the claim an account is matched or provisioned by
+    oidc_groups_claim: str = "groups"
+    oidc_group_map: Path | None = None  # JSON rule set group -> ["role:scope", ...]; None: grants stay in mtcflow
     anchor_keys: anchor_keys.Keyring = field(default_factory=anchor_keys.Keyring)  # MACs over audit anchors
     extra: dict = field(default_factory=dict)
+
+    @property
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -62,7 +72,13 @@ class Settings:
                                 ("MTCFLOW_LOGIN_FREE_FAILURES", "login_free_failures", int),
                                 ("MTCFLOW_LOGIN_DELAY", "login_delay_seconds", float),
                                 ("MTCFLOW_LOGIN_DELAY_MAX", "login_delay_max_seconds", float),
-                                ("MTCFLOW_JSON_MAX_DEPTH", "json_max_depth", int)):
+                                ("MTCFLOW_JSON_MAX_DEPTH", "json_max_depth", int),
+                                ("MTCFLOW_OIDC_ISSUER", "oidc_issuer", str),
+                                ("MTCFLOW_OIDC_CLIENT_ID", "oidc_client_id", str),
+                                ("MTCFLOW_OIDC_CLIENT_SECRET", "oidc_client_secret", str),
+                                ("MTCFLOW_OIDC_USER_CLAIM", "oidc_user_claim", str),
+                                ("MTCFLOW_OIDC_GROUPS_CLAIM", "oidc_groups_claim", str),
+                                ("MTCFLOW_OIDC_GROUP_MAP", "oidc_group_map", Path)):
             if name in env:
                 values[key] = cast(env[name])
         values["anchor_keys"] = anchor_keys.load(env)

@@ -50,7 +50,7 @@ def _roles_in_templates():
     return {"viewer_roles": viewer_roles}
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site after login. Browsers drop tabs and newlines from URLs and read a backslash as
     a slash, so ``/%09/evil.example`` became ``//evil.example`` (another host); a newline broke the header (500).
     Any control character, space or backslash therefore refuses the target, before the ``//`` test."""
@@ -69,7 +69,7 @@ def login():
             token, _ = log_in(current_app.extensions["mtcflow"], request.form.get("username", ""),
                                     request.form.get("password", ""))
             sessions.start(token)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         except Unauthorized:
             error = "login.failed"
         except TooManyRequests:
@@ -77,7 +77,7 @@ def login():
         except CSRFError:
             error = "login.expired"
     status = {None: 200, "login.locked": 429}.get(error, 401)
-    return render_template("login.html", error=error), status
+    return render_template("login.html", error=error, sso="mtcflow_sso" in current_app.extensions), status
 
 
 @bp.post("/logout")

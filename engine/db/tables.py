@@ -1,5 +1,13 @@
 """Every table of the product in one metadata, for Alembic and ``create_all``; the engine never imports it."""
-from engine.access.models import AccessToken, ConflictDeclaration, InstanceFact, LoginFailure, RoleAssignment, User
+from engine.access.models import (
+    AccessToken,
+    ConflictDeclaration,
+    ExternalIdentity,
+    InstanceFact,
+    LoginFailure,
+    RoleAssignment,
+    User,
+)
 from engine.assessment.models import MemberAssessment
 from engine.committees.models import ChiefReviewer, Committee, CommitteeAssessment, CommitteeMember, CommitteeReport
 from engine.consistency.models import Finding, SearchDocument
@@ -35,10 +43,10 @@ def managed(name: str | None, type_: str, parent_names: dict) -> bool:
     return True
 
 __all__ = [
-    "AccessToken", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment",
-    "CommitteeMember", "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event",
-    "Filing", "FilingObjection", "Finding", "HolidayYear", "Incident", "Instance", "InstanceFact", "LoginFailure",
-    "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment", "NoticeDocument", "Notification", "Plan",
-    "PlanAdjustment", "PlanItem", "PublishedText", "RoleAssignment", "Schedule", "ScheduleRun", "SearchDocument",
-    "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer", "User", "managed", "metadata",
+    "(", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment", "CommitteeMember",
+    "CommitteeReport", "Definition", "Document", "DocumentBlob", "Event", "Filing", "FilingObjection", "Finding",
+    "HolidayYear", "Incident", "Instance", "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment",
+    "NoticeDocument", "Notification", "Plan", "PlanAdjustment", "PlanItem", "PublishedText", "Schedule",
+    "ScheduleRun", "SearchDocument", "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer",
+    "managed", "metadata",
 ]
