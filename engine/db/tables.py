@@ -6,6 +6,7 @@ from engine.consistency.models import Finding, SearchDocument
 from engine.db.base import Base
 from engine.filing.models import Filing, FilingObjection
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
+from engine.mail.models import MailOutbox, MailPreference
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
 from engine.plans.models import Need, NeedCall, Plan, PlanAdjustment, PlanItem
 from engine.publication.models import PublishedText
@@ -36,7 +37,8 @@ def managed(name: str | None, type_: str, parent_names: dict) -> bool:
 __all__ = [
     "AccessToken", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment",
     "CommitteeMember", "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event",
-    "Filing", "FilingObjection", "Finding", "Incident", "Instance", "InstanceFact", "LoginFailure",
+    "Filing", "FilingObjection", "Finding", "Incident", "Instance", "InstanceFact", "LoginFailure", "MailOutbox",
+    "MailPreference",
     "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment", "NoticeDocument", "Notification", "Plan",
     "PlanAdjustment", "PlanItem", "PublishedText", "RoleAssignment", "Schedule", "ScheduleRun", "SearchDocument",
     "SpecChange", "SpecCounter", "Specification",

@@ -23,6 +23,7 @@ GLOBAL_STREAM = "global"
 GENESIS = "0" * 64
 _PENDING = "mtcflow.pending_events"
 _STORED = "mtcflow.stored_states"  # snapshot hashes written in this transaction
+_WRITTEN = "mtcflow.written_events"  # (instance, row) of events inserted in this transaction
 
 
 HASHED_FIELDS = ("stream", "seq", "at", "actor", "type", "process_key", "process_version", "element_id",
@@ -123,6 +124,7 @@ def flush(session: Session, instance: Instance, state_sha256: str | None = None)
     # a Core executemany: the log is append-only, so the ORM's unit of work buys nothing here
     with session.no_autoflush:  # Core rows; the instance's pending changes go in the one UPDATE below
         session.execute(insert(Event.__table__), rows)
+    session.info.setdefault(_WRITTEN, []).extend((instance, row) for row in rows)
     instance.event_count, instance.head_hash = seq, prev
     session.flush()  # the instance row (and its lock_version) is final when the action returns
 
@@ -157,7 +159,15 @@ def _flush_pending(session: Session) -> None:
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_STORED, None)
+    session.info.pop(_WRITTEN, None)
 
 
 def _forget_stored(session: Session) -> None:
     session.info.pop(_STORED, None)
+    session.info.pop(_WRITTEN, None)
+
+
+def written(session: Session) -> list[tuple[Instance, dict]]:
+    """The instance events this transaction has written so far, as ``(instance, row values)``, in order: a
+    ``before_commit`` listener attached after ``attach`` sees them all (the e-mail outbox is built from them)."""
+    return list(session.info.get(_WRITTEN, ()))
