@@ -20,6 +20,7 @@ class MailSettings:
     password: str | None = field(default=None, repr=False)
     tls: str = "starttls"  # starttls, ssl (TLS from the first byte), none (loopback relays only)
     sender: str = "mtcflow <noreply@localhost>"
+    ca_file: str | None = None  # certificates to trust besides the system's (an authority's own CA)
     base_url: str = "http://localhost:5000"  # links in mails point here (the address users open mtcflow at)
     digest_hour: int = 8  # daily digests go out at this hour, China time
     timeout: float = 30.0
@@ -38,6 +39,7 @@ class MailSettings:
         for name, key, cast in (("MTCFLOW_SMTP_HOST", "host", str), ("MTCFLOW_SMTP_PORT", "port", int),
                                 ("MTCFLOW_SMTP_USER", "user", str), ("MTCFLOW_SMTP_PASSWORD", "password", str),
                                 ("MTCFLOW_SMTP_TLS", "tls", str.lower), ("MTCFLOW_SMTP_FROM", "sender", str),
+                                ("MTCFLOW_SMTP_CA_FILE", "ca_file", str),
                                 ("MTCFLOW_BASE_URL", "base_url", str),
                                 ("MTCFLOW_MAIL_DIGEST_HOUR", "digest_hour", int)):
             if env.get(name):

@@ -8,6 +8,7 @@ mid-send leaves its lease to expire and the row is sent again: delivery is at le
 """
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -61,7 +62,7 @@ class SmtpTransport:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
-        context = ssl.create_default_context()
+        context = ssl.create_default_context(cafile=s.ca_file)
         if s.tls == "ssl":
             smtp = smtplib.SMTP_SSL(s.host, s.effective_port, timeout=s.timeout, context=context)
         else:
@@ -69,7 +70,7 @@ class SmtpTransport:
             if s.tls == "starttls":
                 smtp.starttls(context=context)
         if s.user:
-            smtp.login(s.user, s.password or "")
+            _login(smtp, s.user, s.password or "")
         return smtp
 
     def close(self) -> None:
@@ -81,6 +82,18 @@ class SmtpTransport:
             except OSError:
                 pass
             self._smtp = None
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """smtplib encodes credentials as ASCII; a UTF-8 name or password (RFC 4616 allows it) goes as AUTH PLAIN."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 class Mailer:
@@ -103,6 +116,16 @@ class Mailer:
             transport.close()
         self._record(results, report)
         return report
+
+    def send_test(self, address: str) -> str | None:
+        """Send one message now, bypassing the outbox (``mtcflow mail test``); returns the error, if any."""
+        transport = self.transport(self.settings)
+        try:
+            return self._send(transport, Outgoing((), address, f"{compose.PREFIX} 邮件测试",
+                                                  "这是一封 mtcflow 测试邮件：邮件服务器配置可用。\n"
+                                                  f"{self.settings.base_url}/notifications"))
+        finally:
+            transport.close()
 
     def next_due(self) -> datetime | None:
         """When the next pending row can be sent (a row another sender holds: when its lease ends)."""
@@ -144,7 +167,7 @@ class Mailer:
             transport.send(email)
         except smtplib.SMTPRecipientsRefused as err:
             return f"refused: {err.recipients}"
-        except (smtplib.SMTPException, OSError) as err:
+        except Exception as err:  # noqa: BLE001 (whatever the server or the network did, the row waits and retries)
             transport.close()  # reconnect for the next message
             return f"{type(err).__name__}: {err}"
         return None

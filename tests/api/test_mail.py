@@ -2,6 +2,7 @@
 action's transaction (a rollback sends nothing), retries with backoff through an outage, digests, operators."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from engine.config import MailSettings
 from engine.mail.models import MailOutbox
 from engine.timers.worker import TimerWorker
 from tests.conftest import make_engine
-from tests.smtp_support import SmtpServer
+from tests.smtp_support import SmtpServer, self_signed
 from tests.timer_support import run_worker
 
 BASE = "https://mtc.example.cn"
@@ -192,3 +193,47 @@ def test_preferences_are_checked_and_the_outbox_is_for_process_admins(admin, log
     assert bad_kind.status_code == 422
     assert drafter.get("/mail/outbox").status_code == 403
     assert admin.get("/mail/outbox").get_json()["mail_enabled"] is True
+
+
+def test_starttls_with_a_login_and_the_command_line(admin, login, engine, clock, tmp_path, monkeypatch):
+    """STARTTLS against a certificate trusted through MTCFLOW_SMTP_CA_FILE, with the login from the environment;
+    ``mtcflow mail status`` shows a failed attempt and ``mtcflow mail send`` delivers once the login is right."""
+    from click.testing import CliRunner
+
+    from api.cli import main as cli_main
+
+    cert, key = self_signed(tmp_path)
+    server = SmtpServer(tls=(cert, key), login=("mtcflow", "正确的口令")).start()
+    try:
+        monkeypatch.setenv("MTCFLOW_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("MTCFLOW_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("MTCFLOW_SMTP_USER", "mtcflow")
+        monkeypatch.setenv("MTCFLOW_SMTP_PASSWORD", "错误的口令")
+        monkeypatch.setenv("MTCFLOW_SMTP_CA_FILE", str(cert))
+        monkeypatch.setenv("MTCFLOW_BASE_URL", BASE + "/")
+        mail = MailSettings.from_env(os.environ)
+        assert (mail.tls, mail.base_url, mail.effective_port) == ("starttls", BASE, server.port)
+        tls_engine = type(engine)(replace(engine.settings, mail=mail))
+        monkeypatch.setattr(cli_main, "_engine", lambda: tls_engine)
+        admin.deploy("timer_deadline.bpmn")
+        wants_mail(login("drafter2", "drafter"), "drafter2@example.cn")
+        with tls_engine.db.transaction() as session:
+            tls_engine.runtime.start(session, Actor("drafter1", (Grant.parse("drafter"),)), "timer_deadline")
+        runner = CliRunner()
+        result = runner.invoke(cli_main.main, ["mail", "send"])
+        assert result.exit_code == 0 and "sent 0, retrying 1" in result.output, result.output
+        status = runner.invoke(cli_main.main, ["mail", "status"]).output
+        assert "pending 1" in status and "attempts 1" in status and "Authentication" in status, status
+
+        tls_engine.close()
+        tls_engine = type(engine)(replace(tls_engine.settings, mail=replace(mail, password="正确的口令")))
+        clock.advance(minutes=1)
+        result = runner.invoke(cli_main.main, ["mail", "send"])
+        assert "sent 1, retrying 0" in result.output, result.output
+        [received] = server.inbox.wait_for(1)
+        assert received.to == "drafter2@example.cn" and received.subject.startswith("[mtcflow] 新任务")
+        assert runner.invoke(cli_main.main, ["mail", "test", "ops@example.cn"]).exit_code == 0
+        assert server.inbox.wait_for(2)[1].subject == "[mtcflow] 邮件测试"
+        tls_engine.close()
+    finally:
+        server.stop()
