@@ -77,10 +77,8 @@ class SmtpTransport:
         if self._smtp is not None:
             try:
                 self._smtp.quit()
-            except smtplib.SMTPException:
-                pass
-            except OSError:
-                pass
+            except Exception:  # noqa: BLE001 (the connection is being dropped anyway)
+                self._smtp.close()
             self._smtp = None
 
 
