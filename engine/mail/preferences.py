@@ -18,7 +18,8 @@ KINDS = {
     "notice": "公示结束",
     "decision": "我提交的事项有了结果",
 }
-_ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_PART = r"[^@\s<>,;\"\x00-\x1f\x7f]+"  # no spaces, separators or control characters (NUL breaks PostgreSQL)
+_ADDRESS = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 
 
 def get(session: Session, username: str) -> dict:
