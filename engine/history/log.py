@@ -145,6 +145,7 @@ def attach(db) -> None:
     db.listen("before_commit", _flush_pending)
     db.listen("after_rollback", _drop_pending)
     db.listen("after_commit", _forget_stored)
+    db.listen("after_transaction_end", _forget_written)
 
 
 def _flush_pending(session: Session) -> None:
@@ -159,15 +160,21 @@ def _flush_pending(session: Session) -> None:
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
     session.info.pop(_STORED, None)
-    session.info.pop(_WRITTEN, None)
 
 
 def _forget_stored(session: Session) -> None:
     session.info.pop(_STORED, None)
-    session.info.pop(_WRITTEN, None)
+
+
+def _forget_written(session: Session, transaction) -> None:
+    """Only when the whole transaction ends: a savepoint's rollback leaves the events written before it (a reader
+    checks that the ones written inside it are still there)."""
+    if transaction.parent is None:
+        session.info.pop(_WRITTEN, None)
 
 
 def written(session: Session) -> list[tuple[Instance, dict]]:
     """The instance events this transaction has written so far, as ``(instance, row values)``, in order: a
-    ``before_commit`` listener attached after ``attach`` sees them all (the e-mail outbox is built from them)."""
+    ``before_commit`` listener attached after ``attach`` sees them all (the e-mail outbox is built from them).
+    Events written inside a savepoint that rolled back are still listed."""
     return list(session.info.get(_WRITTEN, ()))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine import clock
 from engine.config import MailSettings
 from engine.history import log as history
+from engine.history.models import Event
 from engine.mail import compose, preferences
 from engine.mail.compose import Facts
 from engine.mail.models import MailOutbox
@@ -24,6 +25,8 @@ from engine.runtime.models import Instance, Task
 from engine.runtime.notifications import role_holders
 
 OVERDUE_WORDS = ("overdue", "escalat", "逾期", "超期")
+MAILED = frozenset({"task_ready", "task_assigned", "notification_sent", "notice_closed", "instance_completed",
+                    "instance_cancelled"})
 
 
 def attach(db, settings: MailSettings) -> None:
@@ -33,9 +36,13 @@ def attach(db, settings: MailSettings) -> None:
 
 def enqueue(session: Session, settings: MailSettings) -> int:
     """Outbox rows for the events this transaction wrote; returns how many."""
-    events = history.written(session)
+    events = [(instance, event) for instance, event in history.written(session) if event["type"] in MAILED]
     if not events:
         return 0
+    # an event written inside a savepoint that rolled back (a failing service task) is no longer there
+    kept = set(session.scalars(select(Event.hash).where(Event.stream.in_({e["stream"] for _, e in events}),
+                                                        Event.hash.in_([e["hash"] for _, e in events]))))
+    events = [(instance, event) for instance, event in events if event["hash"] in kept]
     wanted: dict[str, dict] = {}
     now, count = clock.now(), 0
     for instance, event in events:

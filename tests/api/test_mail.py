@@ -132,6 +132,21 @@ def test_an_action_that_rolled_back_sends_nothing(admin, login, engine, smtp):
     assert engine.mailer.drain().sent == 0 and smtp.inbox.messages == []
 
 
+def test_events_of_a_savepoint_that_rolled_back_send_nothing(admin, login, engine, smtp):
+    """A failing service task rolls back its savepoint: what it wrote there is not mailed, what the action wrote
+    before it is."""
+    admin.deploy("timer_deadline.bpmn")
+    wants_mail(login("drafter1", "drafter"), "drafter1@example.cn", kinds=["decision"])
+    wants_mail(login("drafter2", "drafter"), "drafter2@example.cn", kinds=["task"])
+    with engine.db.transaction() as session:
+        kept = engine.runtime.start(session, Actor("drafter1", (Grant.parse("drafter"),)), "timer_deadline")
+        savepoint = session.begin_nested()
+        engine.runtime.cancel(session, Actor("auth", (Grant.parse("authority"),)), kept.id, "撤回")
+        savepoint.rollback()
+        kept_id = kept.id
+    assert [(row.username, row.kind, row.instance_id) for row in outbox(engine)] == [("drafter2", "task", kept_id)]
+
+
 def test_an_smtp_outage_loses_nothing_retried_with_backoff(admin, login, engine, clock, smtp):
     admin.deploy("timer_deadline.bpmn")
     drafter1 = login("drafter1", "drafter")
