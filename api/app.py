@@ -20,6 +20,7 @@ from api.routes import (
     history,
     incidents,
     instances,
+    mail,
     migrations,
     notices,
     notifications,
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, engine: WorkflowEngine | None =
     for module in (auth, definitions, instances, tasks, history, users, conflicts, timers, notifications, schedules,
                    notices, documents, committees, specifications, reports, incidents, operations, starts, plans,
                    filings, assessment, publication, migrations,
-                   reviewers, calendar):
+                   reviewers, calendar, mail):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     ratelimit.init_app(app)
     register_engine_errors(app)

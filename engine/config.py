@@ -11,6 +11,47 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """The SMTP server e-mail goes through; without a host nothing is queued or sent."""
+
+    host: str | None = None
+    port: int | None = None  # default: 465 with tls=ssl, else 587 with starttls, else 25
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tls: str = "starttls"  # starttls, ssl (TLS from the first byte), none (loopback relays only)
+    sender: str = "mtcflow <noreply@localhost>"
+    ca_file: str | None = None  # certificates to trust besides the system's (an authority's own CA)
+    base_url: str = "http://localhost:5000"  # links in mails point here (the address users open mtcflow at)
+    digest_hour: int = 8  # daily digests go out at this hour, China time
+    timeout: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587}.get(self.tls, 25)
+
+    @classmethod
+    def from_env(cls, env) -> MailSettings:
+        values: dict = {}
+        for name, key, cast in (("MTCFLOW_SMTP_HOST", "host", str), ("MTCFLOW_SMTP_PORT", "port", int),
+                                ("MTCFLOW_SMTP_USER", "user", str), ("MTCFLOW_SMTP_PASSWORD", "password", str),
+                                ("MTCFLOW_SMTP_TLS", "tls", str.lower), ("MTCFLOW_SMTP_FROM", "sender", str),
+                                ("MTCFLOW_SMTP_CA_FILE", "ca_file", str),
+                                ("MTCFLOW_BASE_URL", "base_url", str),
+                                ("MTCFLOW_MAIL_DIGEST_HOUR", "digest_hour", int)):
+            if env.get(name):
+                values[key] = cast(env[name])
+        if "base_url" in values:
+            values["base_url"] = values["base_url"].rstrip("/")
+        if values.get("tls", "starttls") not in ("starttls", "ssl", "none"):
+            raise ValueError("MTCFLOW_SMTP_TLS must be starttls, ssl or none")
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = f"sqlite:///{Path.cwd() / 'var' / 'mtcflow.db'}"
     processes_dir: Path = ROOT / "processes"
@@ -40,6 +81,7 @@ class Settings:
     oidc_groups_claim: str = "groups"
     oidc_group_map: Path | None = None  # JSON rule set group -> ["role:scope", ...]; None: grants stay in mtcflow
     anchor_keys: anchor_keys.Keyring = field(default_factory=anchor_keys.Keyring)  # MACs over audit anchors
+    mail: MailSettings = field(default_factory=MailSettings)  # e-mail copies of notifications (off by default)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -82,5 +124,6 @@ class Settings:
             if name in env:
                 values[key] = cast(env[name])
         values["anchor_keys"] = anchor_keys.load(env)
+        values["mail"] = MailSettings.from_env(env)
         values.update(overrides)
         return cls(**values)

@@ -16,6 +16,8 @@ from engine.db import migrate
 from engine.db.session import Database
 from engine.filing import wiring as filing
 from engine.history import log as history
+from engine.mail import outbox as mail_outbox
+from engine.mail.sender import Mailer
 from engine.notices import wiring as notices
 from engine.plans import wiring as plans
 from engine.rules import profiles, workdays
@@ -39,6 +41,10 @@ class WorkflowEngine:
         self.db = Database(settings.database_url, bind=self.bound)
         self.calendar.lookup = holidays.lookup(self.db)  # years a process admin entered (engine.timers.holidays)
         history.attach(self.db)
+        self.mailer: Mailer | None = None  # e-mail copies of notifications, only with an SMTP server configured
+        if settings.mail.configured:
+            mail_outbox.attach(self.db, settings.mail)  # after history (reads its events), before the wakers
+            self.mailer = Mailer(self.db, settings.mail)
         consistency_index.attach(self.db)  # the full-text index changes in the registry's transaction
         self.wakers = timer_hooks.CommitWakers()  # a TimerWorker adds itself; commits storing timers wake it
         self.wakers.attach(self.db)

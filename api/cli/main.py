@@ -9,6 +9,7 @@ import click
 
 from api.cli import backup as cli_backup
 from api.cli import demo as cli_demo
+from api.cli import mail as cli_mail
 from api.cli import timers as cli_timers
 from api.cli import users as cli_users
 from engine.access import accounts as users
@@ -178,6 +179,7 @@ from api.cli.audit import audit_group  # noqa: E402
 
 main.add_command(audit_group)
 cli_timers.register(main, _engine, _fail)
+cli_mail.register(main, lambda: _engine())  # looked up per call (tests replace it)
 cli_backup.register(main, lambda: _engine())  # looked up per call (tests replace it)
 cli_demo.register(main, lambda: _engine(), _prepare, _fail, DEMO_PASSWORD)  # looked up per call (tests replace it)
 

@@ -14,6 +14,7 @@ from engine.consistency.models import Finding, SearchDocument
 from engine.db.base import Base
 from engine.filing.models import Filing, FilingObjection
 from engine.history.models import AnchorHead, AuditAnchor, Event, StateSnapshot
+from engine.mail.models import MailOutbox, MailPreference
 from engine.notices.models import Document, DocumentBlob, Notice, NoticeComment, NoticeDocument
 from engine.plans.models import Need, NeedCall, Plan, PlanAdjustment, PlanItem
 from engine.publication.models import PublishedText
@@ -43,10 +44,11 @@ def managed(name: str | None, type_: str, parent_names: dict) -> bool:
     return True
 
 __all__ = [
-    "(", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment", "CommitteeMember",
-    "CommitteeReport", "Definition", "Document", "DocumentBlob", "Event", "Filing", "FilingObjection", "Finding",
-    "HolidayYear", "Incident", "Instance", "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment",
-    "NoticeDocument", "Notification", "Plan", "PlanAdjustment", "PlanItem", "PublishedText", "Schedule",
-    "ScheduleRun", "SearchDocument", "SpecChange", "SpecCounter", "Specification", "StateSnapshot", "Task", "Timer",
-    "managed", "metadata",
+    "AccessToken", "AnchorHead", "AuditAnchor", "Base", "ChiefReviewer", "Committee", "CommitteeAssessment",
+    "CommitteeMember", "CommitteeReport", "ConflictDeclaration", "Definition", "Document", "DocumentBlob", "Event",
+    "ExternalIdentity", "Filing", "FilingObjection", "Finding", "HolidayYear", "Incident", "Instance", "InstanceFact",
+    "LoginFailure", "MailOutbox", "MailPreference", "MemberAssessment", "Need", "NeedCall", "Notice", "NoticeComment",
+    "NoticeDocument", "Notification", "Plan", "PlanAdjustment", "PlanItem", "PublishedText", "RoleAssignment",
+    "Schedule", "ScheduleRun", "SearchDocument", "SpecChange", "SpecCounter", "Specification", "StateSnapshot",
+    "Task", "Timer", "User", "managed", "metadata",
 ]

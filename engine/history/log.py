@@ -23,6 +23,7 @@ GLOBAL_STREAM = "global"
 GENESIS = "0" * 64
 _PENDING = "mtcflow.pending_events"
 _STORED = "mtcflow.stored_states"  # snapshot hashes written in this transaction
+_WRITTEN = "mtcflow.written_events"  # (instance, row) of events inserted in this transaction
 
 
 HASHED_FIELDS = ("stream", "seq", "at", "actor", "type", "process_key", "process_version", "element_id",
@@ -123,6 +124,7 @@ def flush(session: Session, instance: Instance, state_sha256: str | None = None)
     # a Core executemany: the log is append-only, so the ORM's unit of work buys nothing here
     with session.no_autoflush:  # Core rows; the instance's pending changes go in the one UPDATE below
         session.execute(insert(Event.__table__), rows)
+    session.info.setdefault(_WRITTEN, []).extend((instance, row) for row in rows)
     instance.event_count, instance.head_hash = seq, prev
     session.flush()  # the instance row (and its lock_version) is final when the action returns
 
@@ -143,6 +145,7 @@ def attach(db) -> None:
     db.listen("before_commit", _flush_pending)
     db.listen("after_rollback", _drop_pending)
     db.listen("after_commit", _forget_stored)
+    db.listen("after_transaction_end", _forget_written)
     db.listen("after_transaction_create", _mark_savepoint)
     db.listen("after_soft_rollback", _undo_savepoint)
 
@@ -187,3 +190,17 @@ def _drop_pending(session: Session) -> None:
 
 def _forget_stored(session: Session) -> None:
     session.info.pop(_STORED, None)
+
+
+def _forget_written(session: Session, transaction) -> None:
+    """Only when the whole transaction ends: a savepoint's rollback leaves the events written before it (a reader
+    checks that the ones written inside it are still there)."""
+    if transaction.parent is None:
+        session.info.pop(_WRITTEN, None)
+
+
+def written(session: Session) -> list[tuple[Instance, dict]]:
+    """The instance events this transaction has written so far, as ``(instance, row values)``, in order: a
+    ``before_commit`` listener attached after ``attach`` sees them all (the e-mail outbox is built from them).
+    Events written inside a savepoint that rolled back are still listed."""
+    return list(session.info.get(_WRITTEN, ()))

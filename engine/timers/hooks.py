@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engine import clock
+from engine.mail.models import MailOutbox
 from engine.rules.expressions import TIMER_NOTE, TimerExpressionError, resolve
 from engine.rules.profiles import selector
 from engine.runtime.models import Timer
@@ -119,7 +120,7 @@ CHANNEL = "mtcflow_timers"
 
 
 class CommitWakers:
-    """``callback(due)`` runs after every commit of one engine's sessions that stored a new timer or schedule
+    """``callback(due)`` runs after every commit of one engine's sessions that stored a new timer, schedule or mail
     (the engine attaches this to its own Database, so another engine's commits never reach its workers)."""
 
     def __init__(self) -> None:
@@ -158,6 +159,8 @@ def _remember_new(session: Session, _flush_context) -> None:
             _remember(session, target.due_at)
         elif isinstance(target, Schedule):
             _remember(session, clock.now())
+        elif isinstance(target, MailOutbox):  # the worker drains the outbox too
+            _remember(session, target.send_after)
 
 
 def _announce(session: Session) -> None:

@@ -99,8 +99,9 @@ class TimerWorker:
         except Exception:  # the alarm must survive a bad pass (database away, …): try again at the next poll
             log.exception("timer pass failed")
         self.last_report = report
+        mail_due = self._drain_mail()
         now = clock.now()
-        candidates = [now + self.poll, upcoming]
+        candidates = [now + self.poll, upcoming, mail_due]
         try:
             candidates.append(self.service.next_due())
         except Exception:
@@ -112,6 +113,20 @@ class TimerWorker:
         if report.fired or report.failed:
             log.info("fired %s timer(s), %s failed", report.fired, report.failed)
         return report
+
+    def _drain_mail(self) -> datetime | None:
+        """Send what the outbox holds (when the engine has an SMTP server); returns when the next row is due."""
+        mailer = getattr(self.engine, "mailer", None)
+        if mailer is None:
+            return None
+        try:
+            mail = mailer.drain()
+            if mail.sent or mail.retrying or mail.failed:
+                log.info("mail: %s sent, %s to retry, %s failed", mail.sent, mail.retrying, mail.failed)
+            return mailer.next_due()
+        except Exception:  # SMTP or database trouble: the rows stay pending; try again at the next poll
+            log.exception("mail pass failed")
+            return None
 
     def _listen(self) -> None:
         """Wake on ``NOTIFY mtcflow_timers`` from other processes (PostgreSQL only)."""

@@ -22,6 +22,7 @@ import pytest
 from tests.api import test_authorization_matrix as first
 from tests.api import test_authorization_matrix_calendar as calendar
 from tests.api import test_authorization_matrix_filing as filing
+from tests.api import test_authorization_matrix_mail as mail
 from tests.api import test_authorization_matrix_operations as operations
 from tests.api import test_authorization_matrix_plans as plans
 from tests.api import test_authorization_matrix_reviewers as reviewers
@@ -76,6 +77,7 @@ COLUMN_OPERATIONS = {
     **filing.COLUMN_OPERATIONS,  # test_authorization_matrix_filing.py
     **scorecard.COLUMN_OPERATIONS,  # test_authorization_matrix_scorecard.py
     **calendar.COLUMN_OPERATIONS,  # test_authorization_matrix_calendar.py
+    **mail.COLUMN_OPERATIONS,  # test_authorization_matrix_mail.py
 }
 
 IN_SCOPE_DOCUMENTS = table("""
@@ -213,7 +215,7 @@ anonymous             404     hide     public  public   401        401   401
 KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
 TABLES = [FIRST_IN_SCOPE, IN_SCOPE_REGISTRY, NOT_SCOPED, IN_SCOPE_DOCUMENTS, SUPERVISION, PUBLIC, IN_SCOPE_SUPERVISION,
           operations.IN_SCOPE_OPERATIONS, plans.IN_SCOPE_PLANS, filing.FILING, scorecard.IN_SCOPE_ASSESSMENT,
-          reviewers.IN_SCOPE_REVIEWERS, calendar.CALENDAR]
+          reviewers.IN_SCOPE_REVIEWERS, calendar.CALENDAR, mail.MAIL]
 
 
 def test_every_openapi_operation_is_a_matrix_column(app):
