@@ -7,7 +7,7 @@ from api.blueprint import Blueprint
 from api.schemas.committees import CommitteeDetailSchema, CommitteeListArgs, CommitteePageSchema
 from api.security.auth import engine
 from api.views import page_payload
-from engine.committees import registry
+from engine.committees import announced, registry
 from engine.committees.models import VOTING_ROLES, Committee
 from engine.committees.rules import ROLE_NAMES
 from engine.errors import NotFound
@@ -43,7 +43,16 @@ def detail_view(session, c: Committee) -> dict:
                             "rectification_until": a.rectification_until, "outcome": a.outcome}
                            for a in registry.assessments(session, c)]
     view["application"] = c.application
+    if c.status == "preparing" and not members:
+        view.update(announced.planned_members(session, c.code) or {})
     return view
+
+
+def applied_view(known: dict) -> dict:
+    """A committee known only from its establishment plan's notice: nothing registered, nothing counted."""
+    return {**known, "term": {"number": 0, "start": None, "end": None, "expired": False}, "members": [],
+            "member_count": 0, "subcommittees": [], "reports": [], "assessments": [], "annual_report_misses": 0,
+            "accepts_projects": False, "accepts_reviews": False}
 
 
 @blp.route("/committees")
@@ -64,9 +73,14 @@ class CommitteesResource(MethodView):
 class CommitteeResource(MethodView):
     @blp.response(200, CommitteeDetailSchema)
     def get(self, code):
-        """One committee with its current members, subcommittees, reports and assessments (no login)."""
+        """One committee with its current members, subcommittees, reports and assessments (no login). Before the
+        registry has it in full, what the public notices show: ``applied`` with the plan during the establishment
+        plan's notice, and the proposed members (``planned_members``) while it prepares (BR12, BR15)."""
         with engine().db.transaction() as session:
             committee = registry.get(session, code)
-            if committee is None:
+            if committee is not None:
+                return detail_view(session, committee)
+            known = announced.applied(session, code)
+            if known is None:
                 raise NotFound(f"No committee '{code}' in the registry.")
-            return detail_view(session, committee)
+            return applied_view(known)

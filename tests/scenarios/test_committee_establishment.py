@@ -66,7 +66,7 @@ def test_main_path_establishes_an_active_committee(walker, people, clock, public
     assert seen["plan_notice_objection_count"] == 1
     assert seen["plan_notice_comments"][0]["text"] == "与 MTC12 的长度业务有交叉"
     assert public(f"/notices/{plan['id']}").get_json()["status"] == "closed"
-    assert public("/committees/MTC40").status_code == 404  # an application is not yet a committee
+    assert public("/committees/MTC40").get_json()["status"] == "applied"  # not registered: the plan shows (BR15)
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     preparing = public("/committees/MTC40").get_json()
     assert (preparing["status"], preparing["term"]["number"], preparing["member_count"]) == ("preparing", 0, 0)
@@ -387,3 +387,48 @@ def test_provincial_plan_is_noticed_for_working_days(walker, clock, login, publi
     preparing = public("/committees/MTC31").get_json()
     assert (preparing["status"], preparing["level"], preparing["authority"]) == ("preparing", "provincial",
                                                                                  "江苏市场监督管理局")
+
+
+def test_br15_the_registry_page_shows_the_plan_and_the_proposed_members_while_they_are_under_notice(
+        walker, people, public, clock):
+    proposer, authority = people
+    assert public("/committees/MTC40").status_code == 404
+    iid = start(proposer)
+    walker.do(proposer, iid, "task_apply", {**APPLICATION, "committee_name": "全国长度计量技术委员会",
+                                            "planned_composition": "委员 25 人，各方均衡"})
+    applied = public("/committees/MTC40")  # the establishment plan is under public notice: not registered yet
+    assert applied.status_code == 200, applied.get_json()
+    body = applied.get_json()
+    assert (body["status"], body["name"], body["member_count"], body["members"]) == (
+        "applied", "全国长度计量技术委员会", 0, [])
+    assert body["scope"] == APPLICATION["committee_scope"] and body["secretariat_host"] == "中国计量科学研究院"
+    assert body["planned_composition"] == "委员 25 人，各方均衡" and body["notice"]["kind"] == "establishment"
+    walker.advance(clock, days=30, seconds=1)
+    walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
+    people_ = candidates()
+    walker.do(proposer, iid, "task_recruit", {"call_summary": "公开征集", "candidates": people_})
+    walker.do(proposer, iid, "task_plan", {**PLAN, "composition": composition(people_)})
+    walker.do(authority, iid, "task_review", {"composition_decision": "approve"})
+    preparing = public("/committees/MTC40").get_json()  # the composition is under public notice
+    assert preparing["status"] == "preparing" and preparing["members"] == []
+    planned = preparing["planned_members"]
+    assert len(planned) == 25 and planned[0]["name"] == "委员00" and planned[0]["role"] == "chair"
+    assert {"name", "unit", "title"} <= set(planned[0]) and "username" not in planned[0]
+    assert preparing["notice"]["kind"] == "composition"
+    walker.advance(clock, days=30, seconds=1)
+    walker.fresh(proposer, authority)
+    walker.do(authority, iid, "task_approve", {"establishment_decision": "approve",
+                                               "approval_document": "市监计量函〔2026〕40号"})
+    established = public("/committees/MTC40").get_json()  # the registry speaks for itself now
+    assert established["status"] == "active" and len(established["members"]) == 25
+    assert "planned_members" not in established and "notice" not in established
+
+
+def test_br15_a_rejected_application_is_not_shown_as_applied(walker, people, public, clock):
+    proposer, authority = people
+    iid = start(proposer)
+    walker.apply(clock, proposer, iid, {**APPLICATION, "committee_name": "全国长度计量技术委员会"})
+    assert public("/committees/MTC40").get_json()["status"] == "applied"
+    walker.do(authority, iid, "task_review_application", {"application_decision": "reject",
+                                                           "application_comment": "与现有委员会业务重叠"})
+    assert public("/committees/MTC40").status_code == 404
