@@ -52,8 +52,8 @@ def detail_view(session, c: Committee) -> dict:
 
 
 def announced_view(session, code: str) -> dict | None:
-    """A committee the registry does not hold yet, from its public notices (the 筹建/组建公示)."""
-    found = announced.notices(session, code)
+    """A committee the registry does not hold yet, from the public notices of its running application."""
+    found = announced.pending(session, code)
     view = announced.proposed(code, found)
     if view is None:
         return None

@@ -85,7 +85,29 @@ class CommitteeSchema(Schema):
     member_count = fields.Integer(metadata={"description": "voting members of the current composition"})
 
 
+class NoticeRefSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    opens_at = fields.DateTime()
+    closes_at = fields.DateTime()
+
+
+class PlannedMemberSchema(Schema):
+    name = fields.String()
+    unit = fields.String()
+    title = fields.String()
+    role = fields.String()
+    stakeholder_category = fields.String()
+
+
 class CommitteeDetailSchema(CommitteeSchema):
+    status = fields.String(validate=validate.OneOf((*STATUSES, "applied")), metadata={
+        "description": "applied: not registered yet, its establishment plan is under (or past) public notice"})
+    planned_composition = fields.String(metadata={"description": "the plan's composition (applied only)"})
+    planned_members = fields.List(fields.Nested(PlannedMemberSchema), metadata={
+        "description": "preparing with no members yet: the member list under composition notice (BR15)"})
+    notice = fields.Nested(NoticeRefSchema, metadata={"description": "the notice the planned data come from"})
     members = fields.List(fields.Nested(MemberSchema))
     subcommittees = fields.List(fields.String())
     annual_report_misses = fields.Integer(metadata={"description": "since the last assessment (BR8)"})

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.committees.rules import ROLE_NAMES, STAKEHOLDER_CATEGORIES
 from engine.notices.board import phase
 from engine.notices.models import Notice
+from engine.runtime.models import Instance
 
 STAGES = {"establishment": "establishment_notice", "composition": "composition_notice"}
 
@@ -17,6 +18,14 @@ def notices(session: Session, code: str) -> list[Notice]:
     """Every public notice about the committee, newest first."""
     return list(session.scalars(select(Notice).where(or_(Notice.committee == code, Notice.ref == code))
                                 .order_by(Notice.opens_at.desc(), Notice.id.desc())))
+
+
+def pending(session: Session, code: str) -> list[Notice]:
+    """The notices of an application still running: one that ended without registration (rejected) is not shown
+    as a committee."""
+    ended = select(Instance.id).where(Instance.state.in_(("completed", "cancelled")))
+    return [n for n in notices(session, code) if n.instance_id is None
+            or n.instance_id not in set(session.scalars(ended.where(Instance.id == n.instance_id)))]
 
 
 def notice_view(notice: Notice) -> dict:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.access.actors import SYSTEM
 from engine.bpmn.service_tasks import ServiceRegistry
-from engine.committees import dynamic, services, supervision, term_extension
+from engine.committees import dynamic, member_changes, services, supervision, term_extension
 from engine.committees.appointments import end_expired_terms
 from engine.committees.registry import active_committees, flagged_committees, serving_committees
 from engine.rules.workdays import BEIJING
@@ -28,7 +28,7 @@ def _end_expired_terms(session: Session, now: datetime) -> None:
 
 
 def register(registry: ServiceRegistry, schedules: ScheduleSources) -> None:
-    registry.add_marked(services, supervision, term_extension, dynamic)
+    registry.add_marked(services, supervision, term_extension, dynamic, member_changes)
     schedules.providers["active_committees"] = active_committees
     schedules.providers["flagged_committees"] = flagged_committees
     schedules.providers["serving_committees"] = serving_committees

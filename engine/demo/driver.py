@@ -103,6 +103,14 @@ class Driver:
         with self.engine.db.transaction() as session:
             return instance_data(self.engine.runtime, session, session.get(Instance, iid))
 
+    def registry_member(self, code: str, name: str) -> int:
+        """The registry id of a current member (what the secretariat reads on the committee's page)."""
+        from engine.committees import registry
+
+        with self.engine.db.transaction() as session:
+            committee = registry.require(session, code)
+            return next(m.id for m in registry.members(session, committee) if m.name == name)
+
     def find(self, process_key: str, committee: str | None = None, specification: str | None = None) -> str | None:
         """The newest running instance of ``process_key`` for a committee or specification (a schedule started
         it), or None."""

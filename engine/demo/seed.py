@@ -34,6 +34,9 @@ COMMITTEES = {  # code: (name, given name of its members, units; the 4th unit ho
               ["中国计量科学研究院时频所", "中国科学院国家授时中心", "北京无线电计量测试研究所", "北京大学",
                "中国电子科技集团第二十研究所", "华为技术有限公司", "上海天文台", "成都天奥电子股份有限公司",
                "国防科技大学"]),
+    "MTC06": ("全国电磁计量技术委员会", "国强",
+              ["中国计量科学研究院电磁所", "中国电力科学研究院", "西安交通大学", "华中科技大学", "国网计量中心",
+               "许继电气股份有限公司", "上海市计量测试技术研究院", "哈尔滨电工仪表研究所", "广州能源检测研究院"]),
     "MTC31": ("江苏省流量与能源计量技术委员会", "文军",
               ["江苏省质量和标准化研究院", "南京市计量监督检测院", "东南大学", "苏州市计量测试院",
                "江苏华兴水表有限公司", "南京水务集团", "无锡市计量测试院", "国网江苏省电力公司", "河海大学"]),
@@ -137,7 +140,7 @@ class Demo:
         d = self.d
         d.progress(f"seeding the demo from {self.start:%Y-%m-%d} to {self.end:%Y-%m-%d} through the processes")
         people.staff(d)
-        for code in ("MTC01", "MTC02", "MTC03"):
+        for code in ("MTC01", "MTC02", "MTC03", "MTC06"):
             self.teams[code] = people.team(d, code, self.pools[code])
         self.teams["MTC31"] = people.team(d, "MTC31", self.pools["MTC31"], **PROVINCIAL["MTC31"])
         d.user("mtc04_sec", ["secretariat:committee/MTC04"], COMMITTEES["MTC04"][2][3], "MTC04 筹建秘书处")
@@ -146,7 +149,8 @@ class Demo:
             d.schedule(name, key, rule, subjects)
         d.run([self.committee("MTC01", 0), self.committee("MTC02", 10), self.committee("MTC03", 20),
                self.committee("MTC04", SPAN_DAYS - 55, until="notice"), self.applying("MTC05", 12),
-               self.committee("MTC31", 30),
+               self.committee("MTC31", 30), self.committee("MTC06", 40),
+               self.restored("MTC06", SPAN_DAYS - 700), self.member_change("MTC01", 40),
                self.provincial("water_meter", "comment", 110), self.provincial("charger", "drafting", 240),
                self.provincial("gas_meter", "review", 200),
                self.revised("balance", 60), self.rereview_open("pressure", 90), self.abolished("caliper", 120),
@@ -158,7 +162,8 @@ class Demo:
                self.reassigned("sound", SPAN_DAYS - 420), self.revoked("MTC03", SPAN_DAYS - 110),
                self.rectifying("MTC02", SPAN_DAYS - 45), self.chair_report("MTC01", SPAN_DAYS - 200),
                *(self.annual_reports(code, late) for code, late in (("MTC01", ()), ("MTC02", self._late()),
-                                                                     ("MTC03", ()), ("MTC31", ())))])
+                                                                     ("MTC03", ()), ("MTC06", ()),
+                                                                     ("MTC31", ())))])
         d.set(self.end)
         d.progress(f"done: {d.actions} process actions")
 
@@ -288,6 +293,46 @@ class Demo:
         self.d.do(AUTHORITY, iid, "task_confirm_revocation", {"revocation_decision": "revoke",
                                                               "revocation_opinion": "公示期内无异议"})
         self.d.progress(f"  {code}: revoked, open specifications reassigned to MTC01")
+
+    def restored(self, code: str, day: int) -> Program:
+        """P5 to suspension and back: 不合格, a rectification that does not satisfy, suspended; a later assessment
+        that passes lifts the suspension (the committee works again)."""
+        yield self.at(day)
+        iid = self._fail(code)
+        yield 30
+        self.d.do(f"{code.lower()}_sec", iid, "task_rectify", RECTIFIED)
+        yield 10
+        self.d.do(AUTHORITY, iid, "task_reassess", {"reassessment_grade": "不合格",
+                                                    "reassessment_comment": "秘书处人员仍未落实"})
+        self.d.do(AUTHORITY, iid, "task_decide", {"exit_action": "suspend",
+                                                  "decision_reason": "整改后复核仍不合格，暂停工作限期改进"})
+        self.d.progress(f"  {code}: suspended after a failed reassessment")
+        yield 120
+        iid = self.d.start(AUTHORITY, "committee_assessment", {"committee": code, "level": "national"})
+        self.d.do(AUTHORITY, iid, "task_grade", {"grade": "二级", "comment": "秘书处人员到位，积压项目已推进"})
+        self.d.progress(f"  {code}: reassessed 二级, suspension lifted")
+
+    def member_change(self, code: str, days_before_end: int) -> Program:
+        """P2c during the term: the last member resigns (解聘, approved, grants revoked), then a successor from the
+        same unit and stakeholder category is added (增补) and appointed with an account (BR5, BR6, BR14)."""
+        yield self.before_end(days_before_end)
+        d, sec, pool = self.d, f"{code.lower()}_sec", self.pools[code]
+        scope = {"committee": code, "level": "national"}
+        leaving = d.registry_member(code, pool[-1]["name"])
+        iid = d.start(sec, "committee_member_change", scope)
+        d.do(sec, iid, "task_propose_change", {"change_kind": "dismiss", "member_id": leaving,
+                                               "change_reason": "本人因工作调动申请辞去委员"})
+        d.do(AUTHORITY, iid, "task_decide_change", {"change_decision": "approve", "decision_reason": "同意"})
+        yield 15
+        username = f"{code.lower()}_m{len(pool) - 3}"
+        successor = {**pool[-1], "name": f"钱{COMMITTEES[code][1]}", "username": username, "role": "member",
+                     "experience_years": 15}
+        d.user(username, [], successor["unit"], f"{successor['name']}（增补委员）")
+        iid = d.start(sec, "committee_member_change", scope)
+        d.do(sec, iid, "task_propose_change", {"change_kind": "add", "new_member": successor,
+                                               "change_reason": "增补同单位委员，保持监管部门代表"})
+        d.do(AUTHORITY, iid, "task_decide_change", {"change_decision": "approve", "decision_reason": "同意增补"})
+        d.progress(f"  {code}: {pool[-1]['name']} resigned, {successor['name']} added (member changes)")
 
     # ----- specifications ------------------------------------------------------------------------------
     def _publish(self, code: str, key: str, until: str = "published", iid: str | None = None, **changes) -> Program:

@@ -87,3 +87,113 @@ def test_br14_the_end_of_the_term_revokes_the_members_grants(walker, engine, log
     [ended] = grants(admin, "p05")
     assert ended["revoked_by"] == "system" and "届满" in ended["revoked_reason"]
     assert live(admin, "p00") == set()
+
+
+# ----- member changes during the term (P2c, 增补 / 调整 / 解聘) ---------------------------------------------
+def propose(walker, sec, authority, change: dict, decision: str | None = "approve", reason: str = "批准") -> str:
+    """Start P2c as the secretariat with ``change``; the authority decides when the rules let it reach them."""
+    started = sec.post("/instances", json={"process_key": "committee_member_change",
+                                           "scope": {"committee": "MTC50", "level": "national"}})
+    assert started.status_code == 201, started.get_json()
+    iid = started.get_json()["id"]
+    walker.do(sec, iid, "task_propose_change", change)
+    if decision:
+        walker.do(authority, iid, "task_decide_change", {"change_decision": decision, "decision_reason": reason})
+    return iid
+
+
+def member_id(caller, name: str) -> int:
+    return next(m["id"] for m in caller.get("/committees/MTC50").get_json()["members"] if m["name"] == name)
+
+
+@pytest.fixture
+def deployed(engine):
+    from engine.config import ROOT
+
+    engine.deploy_files([ROOT / "processes" / "p2c_member_change.bpmn"])
+
+
+def test_br5_br6_an_addition_that_breaks_the_composition_is_refused(walker, deployed, login, mtc50):
+    sec, authority = login("sec50", "secretariat:committee/MTC50"), login("samr", AUTHORITY)
+    iid = propose(walker, sec, authority, {"change_kind": "dismiss", "change_reason": "调离本专业领域",
+                                           "member_id": member_id(sec, "委员24")})
+    assert sec.get(f"/instances/{iid}").get_json()["state"] == "completed"
+    data = sec.get(f"/instances/{iid}").get_json()["data"]
+    assert data["change_ok"] and any("24 人" in v for v in data["change_report"]["existing_violations"] +
+                                     [c["message"] for c in data["change_report"]["checks"] if not c["passed"]])
+    # 单位0 already has 3 members (max_members_per_unit): BR5 refuses a fourth
+    iid = propose(walker, sec, authority, {"change_kind": "add", "change_reason": "增补",
+                                           "new_member": {**candidate(30, unit="单位0"), "role": "member"}},
+                  decision=None)
+    data = sec.get(f"/instances/{iid}").get_json()["data"]
+    assert data["change_ok"] is False and any("单位0" in v for v in data["change_report"]["violations"])
+    assert walker.open_elements(sec, iid) == ["task_propose_change"]  # back to the secretariat
+    # retiring within the term (BR6) is refused as well
+    walker.do(sec, iid, "task_propose_change", {"change_kind": "add", "change_reason": "增补",
+                                                "new_member": {**candidate(30, unit="单位7",
+                                                                           retirement_date="2026-05-01"),
+                                                               "role": "member"}})
+    data = sec.get(f"/instances/{iid}").get_json()["data"]
+    assert data["change_ok"] is False and any("退休" in v for v in data["change_report"]["violations"])
+    assert len(sec.get("/committees/MTC50").get_json()["members"]) == 24  # nothing changed
+
+
+def test_br14_an_approved_addition_grants_the_committee_role(walker, deployed, login, mtc50):
+    sec, authority, admin = login("sec50", "secretariat:committee/MTC50"), login("samr", AUTHORITY), \
+        login("uadmin", "user_admin")
+    login("newbie")
+    propose(walker, sec, authority, {"change_kind": "dismiss", "change_reason": "本人辞去委员",
+                                     "member_id": member_id(sec, "委员24")})
+    addition = {"change_kind": "add", "change_reason": "补足检测校准机构委员",
+                "new_member": {**candidate(24, name="新增委员", unit="单位7", username="newbie"), "role": "member"}}
+    iid = propose(walker, sec, authority, addition, decision="return", reason="请补充推荐单位意见")
+    assert walker.open_elements(sec, iid) == ["task_propose_change"] and live(admin, "newbie") == set()
+    walker.do(sec, iid, "task_propose_change", {**addition, "change_reason": "补足检测校准机构委员；推荐单位同意"})
+    walker.do(authority, iid, "task_decide_change", {"change_decision": "approve"})
+    assert live(admin, "newbie") == {"member"}
+    [grant] = grants(admin, "newbie")
+    assert grant["granted_by"] == "samr" and "增补" in grant["reason"]
+    members = {m["name"]: m for m in sec.get("/committees/MTC50").get_json()["members"]}
+    assert len(members) == 25 and members["新增委员"]["has_account"] and members["新增委员"]["term_number"] == 1
+
+
+def test_br14_an_adjustment_moves_the_grants_with_the_role(walker, deployed, login, mtc50):
+    sec, authority, admin = login("sec50", "secretariat:committee/MTC50"), login("samr", AUTHORITY), \
+        login("uadmin", "user_admin")
+    propose(walker, sec, authority, {"change_kind": "adjust", "change_reason": "增设副主任委员",
+                                     "member_id": member_id(sec, "委员05"), "new_role": "vice_chair"})
+    assert live(admin, "p05") == {"vice_chair", "member"}
+    iid = sec.post("/instances", json={"process_key": "committee_member_change",
+                                       "scope": {"committee": "MTC50", "level": "national"}}).get_json()["id"]
+    refused = walker.do(sec, iid, "task_propose_change", {"change_kind": "adjust", "change_reason": "无变化",
+                                                          "member_id": member_id(sec, "委员06")}, status=422)
+    assert refused.get_json()["errors"][0]["message"] == "nothing changes"  # the task stays with the secretariat
+
+
+def test_br14_an_approved_dismissal_revokes_the_grant_so_the_member_cannot_take_a_ballot(engine, app, clock):
+    from tests.scenarios import spec_support
+    from tests.scenarios.spec_stories import p9_to_vote
+
+    spec_support.deploy(engine, "p9_technical_review.bpmn", "p2c_member_change.bpmn")
+    spec_support.seed_committee(engine)
+    w = spec_support.World(engine, app.test_client(), clock)
+    spec = spec_support.seed_spec(engine, "JJF-2026-101", stage="review",
+                                  comment_closed_at="2026-02-01T00:00:00+00:00", comments_total=1,
+                                  comments_answered=1)
+    w.grant("drafter", f"drafter:spec/{spec}")
+    m5 = next(m["id"] for m in w.as_("sec").get("/committees/MTC12").get_json()["members"] if m["name"] == "委员m5")
+    iid = w.start("sec", "committee_member_change")["id"]
+    w.do("sec", iid, "task_propose_change", {"change_kind": "dismiss", "change_reason": "连续三次无故缺席审定会",
+                                             "member_id": m5})
+    w.do("authority", iid, "task_decide_change", {"change_decision": "approve", "decision_reason": "同意解聘"})
+    history = w.as_("auditor").get(f"/instances/{iid}/history").get_json()
+    changed = [e for e in history["items"] if e["type"] == "committee_member_changed"]
+    assert changed and changed[0]["data"]["kind"] == "dismiss" and changed[0]["actor"] == "authority"
+    review = w.start("sec", "technical_review", scope=spec_support.spec_scope(spec))["id"]
+    p9_to_vote(w, review, spec, mode="correspondence")
+    data = w.instance(review)["data"]
+    assert "m5" not in data["voters"] and data["voting_member_count"] == 7
+    inbox = w.as_("m5").get("/tasks", query_string={"instance_id": review}).get_json()["items"]
+    assert [t for t in inbox if t["element_id"] == "p9_task_vote"] == []
+    task = w.tasks(review, "p9_task_vote")[0]
+    assert w.as_("m5").post(f"/tasks/{task['id']}/claim").status_code in (403, 404)

@@ -66,7 +66,8 @@ def test_main_path_establishes_an_active_committee(walker, people, clock, public
     assert seen["plan_notice_objection_count"] == 1
     assert seen["plan_notice_comments"][0]["text"] == "与 MTC12 的长度业务有交叉"
     assert public(f"/notices/{plan['id']}").get_json()["status"] == "closed"
-    assert public("/committees/MTC40").status_code == 404  # an application is not yet a committee
+    shown = public("/committees/MTC40").get_json()  # not registered yet: the registry page shows the plan's notice
+    assert shown["announced"] is True and shown["member_count"] == 0
     walker.do(authority, iid, "task_review_application", {"application_decision": "approve"})
     preparing = public("/committees/MTC40").get_json()
     assert (preparing["status"], preparing["term"]["number"], preparing["member_count"]) == ("preparing", 0, 0)

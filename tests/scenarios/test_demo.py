@@ -29,7 +29,8 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
 
     committees = {c["code"]: c for c in listing(public, "/committees")}
     assert {code: c["status"] for code, c in committees.items()} == {
-        "MTC01": "active", "MTC02": "rectification", "MTC03": "revoked", "MTC04": "preparing", "MTC31": "active"}
+        "MTC01": "active", "MTC02": "rectification", "MTC03": "revoked", "MTC04": "preparing", "MTC06": "active",
+        "MTC31": "active"}
     mtc01 = client.get("/api/v1/committees/MTC01").get_json()
     assert len(mtc01["members"]) == 25 and mtc01["term"]["number"] == 1
     roles = sorted(m["role"] for m in mtc01["members"])
@@ -44,6 +45,17 @@ def test_demo_seeds_the_registries_through_the_processes(run, app, engine, login
     assert mtc02["accepts_projects"] is False  # BR9
     assert [r["period"] for r in mtc02["reports"] if r["missed"]] == ["2024", "2025"]  # BR8: flagged → P5
     assert [a["grade"] for a in mtc02["assessments"]] == ["不合格"] and mtc02["assessment_flag"] is None
+    restored = client.get("/api/v1/committees/MTC06").get_json()  # P5: suspended, then a passing assessment
+    assert [(a["grade"], a["outcome"]) for a in restored["assessments"]] == [
+        ("不合格", None), ("不合格", "suspend"), ("二级", "restore")]
+    assert restored["accepts_projects"] and restored["accepts_reviews"] and len(restored["members"]) == 25
+    names = {m["name"]: m for m in mtc01["members"]}  # P2c: 唐志强 resigned, 钱志强 (same unit and category) added
+    assert "钱志强" in names and names["钱志强"]["has_account"] and "唐志强" not in names
+    admin = login("uadmin1", "user_admin")
+    [left] = [g for g in admin.get("/users/mtc01_m21").get_json()["assignments"] if g["scope"] == "committee/MTC01"]
+    assert left["revoked_by"] == "samr" and "解聘" in left["revoked_reason"]
+    [added] = [g for g in admin.get("/users/mtc01_m22").get_json()["assignments"] if g["scope"] == "committee/MTC01"]
+    assert added["role"] == "member" and added["revoked_at"] is None and "增补" in added["reason"]
     revoked = client.get("/api/v1/committees/MTC03").get_json()
     assert revoked["members"] == [] and revoked["successor_code"] == "MTC01"
     provincial = client.get("/api/v1/committees/MTC31").get_json()  # established under the provincial profile
