@@ -155,7 +155,7 @@ def test_secretariat_starts_reassigns_releases_and_cancels(page, engine, admin, 
     assert sec.get(f"/tasks/{task_id}").get_json()["assignee"] == "sec_b"
 
     page.click("#instance-link")
-    expect(page.locator("#timeline")).to_contain_text("task_assigned")
+    expect(page.locator("#timeline")).to_contain_text("指派任务")
     page.click("#cancel-form button[type=submit]")
     expect(page.locator("#cancel-message .error")).to_have_text("请填写原因。")
     page.fill("#cancel-form input[name=reason]", "重复发起")

@@ -104,9 +104,9 @@ def vote(w: World, iid: str, choices: dict[str, str]) -> None:
         w.do(name, iid, "p9_task_vote", {"ballot": {"choice": choice, "opinion": f"{name}：{choice}"}}, task=task)
 
 
-def p9_pass(w: World, iid: str, spec_id: str) -> None:
+def p9_pass(w: World, iid: str, spec_id: str, mode: str = "meeting") -> None:
     """Every appointed voter the vote opened with (but the drafting unit's colleague) votes yes."""
-    p9_to_vote(w, iid, spec_id)
+    p9_to_vote(w, iid, spec_id, mode=mode)
     vote(w, iid, {name: "yes" for name in w.instance(iid)["data"]["voters"] if name != "colleague"})
     w.advance(days=16)  # the corresponding member and observers did not answer: their window closes
     w.do("sec", iid, "p9_task_count")

@@ -75,7 +75,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
     assert w.spec(spec_id)["stage"] == "comment"
     p8_through(w, iid)
     assert w.spec(spec_id)["stage"] == "review"
-    p9_pass(w, iid, spec_id)
+    p9_pass(w, iid, spec_id, mode="correspondence")  # 函审: the whole appointed committee votes
     assert w.spec(spec_id)["stage"] == "approval"
     p10_approve(w, iid, publication_date="2026-08-01")
     first = w.spec(spec_id)
@@ -123,7 +123,7 @@ def test_from_establishment_to_a_revised_specification(w, engine, login):
                              "title": "电子天平校准规范（修订）"})
     p7_submit(w, rereview)
     p8_through(w, rereview, comments=1)
-    p9_pass(w, rereview, revision_id)
+    p9_pass(w, rereview, revision_id, mode="correspondence")
     p10_approve(w, rereview, publication_date=(w.clock.now().date() + timedelta(days=30)).isoformat())
     assert w.instance(rereview)["state"] == "completed"
 
